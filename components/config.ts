@@ -1,0 +1,396 @@
+import * as pulumi from "@pulumi/pulumi";
+import { isIpv4Cidr, isCanonicalIpv4Cidr, cidrPrefixLength } from "./cidr";
+
+/** The project's config namespace, i.e. the `memory-spine:` prefix of every stack key. */
+export const CONFIG_NAMESPACE = "memory-spine";
+
+export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export const VECTOR_STORE_ENGINES = ["qdrant", "pgvector"] as const;
+export type VectorStoreEngine = (typeof VECTOR_STORE_ENGINES)[number];
+
+/** Deploy into a VPC that already exists instead of creating one. */
+export interface ExistingNetwork {
+    vpcId: string;
+    publicSubnetIds: string[];
+    privateSubnetIds: string[];
+}
+
+/** Where the HTTPS listener's certificate comes from when TLS is on. */
+export interface TlsSettings {
+    domainName?: string;
+    hostedZoneId?: string;
+    certificateArn?: string;
+}
+
+/** Off-hours scale-to-zero schedule for non-production clusters. */
+export interface ScaleSchedule {
+    scaleDownCron: string;
+    scaleUpCron: string;
+    timeZone: string;
+}
+
+/** A stack's configuration after validation: every value typed, every default applied. */
+export interface StackConfig {
+    environment: Environment;
+    instanceCount: number;
+    instanceType: string;
+    vectorStoreEngine: VectorStoreEngine;
+    enableTls: boolean;
+    vaultAddress: string;
+    allowedCidrBlocks: string[];
+    tags: Record<string, string>;
+    vpcCidr: string;
+    availabilityZoneCount: number;
+    existingNetwork?: ExistingNetwork;
+    tls: TlsSettings;
+    containerImage: string;
+    targetCpuUtilization: number;
+    schedule: ScaleSchedule;
+}
+
+/**
+ * Defaults of the optional keys. Pulumi.yaml declares the same defaults for the CLI
+ * (tests/config.test.ts holds the two equal); the program applies them too so that it
+ * behaves the same when run without the project file, e.g. under mocks.
+ */
+export const CONFIG_DEFAULTS = {
+    instanceCount: 2,
+    instanceType: "r6i.xlarge",
+    vectorStoreEngine: "qdrant",
+    enableTls: true,
+    allowedCidrBlocks: [] as string[],
+    tags: {} as Record<string, string>,
+    vpcCidr: "10.0.0.0/16",
+    availabilityZoneCount: 2,
+    existingVpcId: "",
+    existingPublicSubnetIds: [] as string[],
+    existingPrivateSubnetIds: [] as string[],
+    domainName: "",
+    hostedZoneId: "",
+    certificateArn: "",
+    containerImage: "ghcr.io/chaozcode/memory-spine:1.0.0",
+    targetCpuUtilization: 60,
+    scaleDownCron: "0 20 * * *",
+    scaleUpCron: "0 7 * * 1-5",
+    scheduleTimeZone: "UTC",
+} as const;
+
+const REQUIRED_KEYS = ["environment", "vaultAddress"] as const;
+
+/** Every key the program reads; anything else under `memory-spine:` is a typo. */
+export const KNOWN_KEYS: readonly string[] = [...REQUIRED_KEYS, ...Object.keys(CONFIG_DEFAULTS)];
+
+/** Raw config as the Pulumi engine hands it over: key (without namespace) to string. */
+export type RawConfig = Readonly<Record<string, string | undefined>>;
+
+/** One bad key: what was given and what is allowed. */
+export interface ConfigProblem {
+    key: string;
+    value: string | undefined;
+    allowed: string;
+}
+
+/** Thrown before any resource is registered; lists every bad key at once. */
+export class ConfigError extends Error {
+    constructor(readonly problems: readonly ConfigProblem[]) {
+        super(formatProblems(problems));
+        this.name = "ConfigError";
+    }
+}
+
+function formatProblems(problems: readonly ConfigProblem[]): string {
+    const lines = problems.map(
+        (p) => `  - ${CONFIG_NAMESPACE}:${p.key} = ${p.value === undefined ? "(not set)" : JSON.stringify(p.value)}: ${p.allowed}`,
+    );
+    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+    return `Invalid ${CONFIG_NAMESPACE} stack configuration (${count}):\n${lines.join("\n")}`;
+}
+
+const INSTANCE_TYPE_PATTERN = /^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\.(nano|micro|small|medium|large|[0-9]*xlarge|metal(-[0-9]+xl)?)$/;
+const CRON_FIELD_PATTERN = /^(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/[0-9]+)?(,(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/[0-9]+)?)*$/;
+const HOSTNAME_PATTERN = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const CERTIFICATE_ARN_PATTERN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[0-9a-f-]{36}$/;
+const IMAGE_PATTERN = /^[a-z0-9][a-z0-9._\/:-]*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[0-9a-f]{64})$/;
+
+/**
+ * Validates raw stack config. Pure: it reads nothing but its argument, so tests can
+ * feed it any map. Throws one ConfigError naming every bad key.
+ */
+export function validateConfig(raw: RawConfig): StackConfig {
+    const problems: ConfigProblem[] = [];
+    const problem = (key: string, allowed: string): void => {
+        problems.push({ key, value: raw[key], allowed });
+    };
+    const text = (key: keyof typeof CONFIG_DEFAULTS): string => {
+        const value = raw[key];
+        return value === undefined ? String(CONFIG_DEFAULTS[key]) : value.trim();
+    };
+
+    for (const key of Object.keys(raw)) {
+        if (raw[key] !== undefined && !KNOWN_KEYS.includes(key)) {
+            problem(key, `unknown key; known keys are ${KNOWN_KEYS.join(", ")}`);
+        }
+    }
+
+    const environment = raw.environment?.trim();
+    if (!isOneOf(environment, ENVIRONMENTS)) {
+        problem("environment", `${environment === undefined ? "required; " : ""}must be one of ${ENVIRONMENTS.join(", ")}`);
+    }
+    const env: Environment = isOneOf(environment, ENVIRONMENTS) ? environment : "dev";
+
+    const instanceCount = parseInteger(text("instanceCount"));
+    if (instanceCount === undefined || instanceCount < 1) {
+        problem("instanceCount", "must be a whole number >= 1");
+    }
+
+    const instanceType = text("instanceType");
+    if (!INSTANCE_TYPE_PATTERN.test(instanceType)) {
+        problem("instanceType", "must be an EC2 instance type such as t3.large or r6i.xlarge (family.size)");
+    }
+
+    const vectorStoreEngine = text("vectorStoreEngine");
+    if (!isOneOf(vectorStoreEngine, VECTOR_STORE_ENGINES)) {
+        problem("vectorStoreEngine", `must be one of ${VECTOR_STORE_ENGINES.join(", ")}`);
+    }
+
+    const enableTls = parseBoolean(text("enableTls"));
+    if (enableTls === undefined) {
+        problem("enableTls", "must be true or false");
+    }
+
+    const vaultAddress = raw.vaultAddress?.trim() ?? "";
+    const vaultProblem = checkVaultAddress(vaultAddress, env);
+    if (vaultProblem) {
+        problem("vaultAddress", vaultProblem);
+    }
+
+    const allowedCidrBlocks = parseStringList(raw.allowedCidrBlocks, CONFIG_DEFAULTS.allowedCidrBlocks);
+    if (allowedCidrBlocks === undefined) {
+        problem("allowedCidrBlocks", "must be a list of IPv4 CIDR blocks such as [\"10.0.0.0/8\"]");
+    } else {
+        const bad = allowedCidrBlocks.filter((c) => !isCanonicalIpv4Cidr(c));
+        if (bad.length > 0) {
+            problem("allowedCidrBlocks", `${bad.map((c) => JSON.stringify(c)).join(", ")} not valid: each entry must be an IPv4 CIDR a.b.c.d/n (0-32) with no host bits set, e.g. 10.0.0.0/8`);
+        }
+    }
+
+    const tags = parseTags(raw.tags);
+    if (typeof tags === "string") {
+        problem("tags", tags);
+    } else if (tags.Environment !== undefined && environment !== undefined && tags.Environment !== environment) {
+        problem("tags", `the Environment tag (${tags.Environment}) must equal the environment key (${environment}) or be left out`);
+    }
+
+    const vpcCidr = text("vpcCidr");
+    if (!isCanonicalIpv4Cidr(vpcCidr) || cidrPrefixLength(vpcCidr) < 16 || cidrPrefixLength(vpcCidr) > 22) {
+        problem("vpcCidr", "must be an IPv4 CIDR with no host bits set and a prefix from /16 to /22, e.g. 10.0.0.0/16");
+    }
+
+    const availabilityZoneCount = parseInteger(text("availabilityZoneCount"));
+    if (availabilityZoneCount === undefined || availabilityZoneCount < 2 || availabilityZoneCount > 6) {
+        problem("availabilityZoneCount", "must be a whole number from 2 to 6 (nodes are spread over at least two zones)");
+    }
+
+    const existingNetwork = checkExistingNetwork(raw, problem);
+
+    const tls: TlsSettings = {
+        domainName: text("domainName") || undefined,
+        hostedZoneId: text("hostedZoneId") || undefined,
+        certificateArn: text("certificateArn") || undefined,
+    };
+    if (tls.domainName && !HOSTNAME_PATTERN.test(tls.domainName)) {
+        problem("domainName", "must be a lower-case DNS name such as memory-spine.example.com");
+    }
+    if (tls.hostedZoneId && !/^Z[A-Z0-9]{4,32}$/.test(tls.hostedZoneId)) {
+        problem("hostedZoneId", "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ");
+    }
+    if (tls.hostedZoneId && !tls.domainName) {
+        problem("hostedZoneId", "is only used together with domainName; set domainName too or remove hostedZoneId");
+    }
+    if (tls.certificateArn && !CERTIFICATE_ARN_PATTERN.test(tls.certificateArn)) {
+        problem("certificateArn", "must be an ACM certificate ARN arn:aws:acm:<region>:<account>:certificate/<uuid>");
+    }
+    if (enableTls === true && !tls.certificateArn && !tls.domainName) {
+        problem("enableTls", "is true but no certificate source is set: set certificateArn (existing ACM certificate) or domainName (+ hostedZoneId for DNS validation), or set enableTls to false outside prod");
+    }
+
+    const containerImage = text("containerImage");
+    if (!IMAGE_PATTERN.test(containerImage) || /:latest$/.test(containerImage)) {
+        problem("containerImage", "must be a container image pinned by tag or digest (not :latest), e.g. ghcr.io/org/memory-spine:1.0.0");
+    }
+
+    const targetCpuUtilization = parseInteger(text("targetCpuUtilization"));
+    if (targetCpuUtilization === undefined || targetCpuUtilization < 10 || targetCpuUtilization > 90) {
+        problem("targetCpuUtilization", "must be a whole number from 10 to 90 (percent)");
+    }
+
+    const scaleDownCron = text("scaleDownCron");
+    const scaleUpCron = text("scaleUpCron");
+    for (const [key, value] of [["scaleDownCron", scaleDownCron], ["scaleUpCron", scaleUpCron]] as const) {
+        if (!isCron(value)) {
+            problem(key, "must be a 5-field cron expression (minute hour day-of-month month day-of-week), e.g. \"0 20 * * *\"");
+        }
+    }
+    const scheduleTimeZone = text("scheduleTimeZone");
+    if (!isTimeZone(scheduleTimeZone)) {
+        problem("scheduleTimeZone", "must be an IANA time zone such as UTC or Europe/Berlin");
+    }
+
+    for (const key of REQUIRED_KEYS) {
+        if (raw[key] === undefined && !problems.some((p) => p.key === key)) {
+            problem(key, "required");
+        }
+    }
+
+    if (problems.length > 0) {
+        throw new ConfigError(problems);
+    }
+
+    return {
+        environment: env,
+        instanceCount: instanceCount as number,
+        instanceType,
+        vectorStoreEngine: vectorStoreEngine as VectorStoreEngine,
+        enableTls: enableTls as boolean,
+        vaultAddress,
+        allowedCidrBlocks: allowedCidrBlocks as string[],
+        tags: tags as Record<string, string>,
+        vpcCidr,
+        availabilityZoneCount: availabilityZoneCount as number,
+        existingNetwork,
+        tls,
+        containerImage,
+        targetCpuUtilization: targetCpuUtilization as number,
+        schedule: { scaleDownCron, scaleUpCron, timeZone: scheduleTimeZone },
+    };
+}
+
+/** Reads the stack's `memory-spine:` keys from the Pulumi engine and validates them. */
+export function loadConfig(): StackConfig {
+    const prefix = `${CONFIG_NAMESPACE}:`;
+    const raw: Record<string, string> = {};
+    for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+        if (key.startsWith(prefix)) {
+            raw[key.slice(prefix.length)] = value;
+        }
+    }
+    return validateConfig(raw);
+}
+
+function isOneOf<T extends string>(value: string | undefined, allowed: readonly T[]): value is T {
+    return value !== undefined && (allowed as readonly string[]).includes(value);
+}
+
+function parseInteger(value: string): number | undefined {
+    return /^[0-9]+$/.test(value) ? Number(value) : undefined;
+}
+
+function parseBoolean(value: string): boolean | undefined {
+    return value === "true" ? true : value === "false" ? false : undefined;
+}
+
+function parseJson(value: string): unknown {
+    try {
+        return JSON.parse(value);
+    } catch {
+        return undefined;
+    }
+}
+
+/** Lists arrive as JSON text; a bare string is accepted as a one-element list. */
+function parseStringList(value: string | undefined, fallback: readonly string[]): string[] | undefined {
+    if (value === undefined) {
+        return [...fallback];
+    }
+    const trimmed = value.trim();
+    if (!trimmed.startsWith("[")) {
+        return trimmed === "" ? [] : [trimmed];
+    }
+    const parsed = parseJson(trimmed);
+    if (!Array.isArray(parsed) || !parsed.every((item): item is string => typeof item === "string")) {
+        return undefined;
+    }
+    return parsed.map((item) => item.trim());
+}
+
+/** Returns the tags, or a description of what is wrong with them. */
+function parseTags(value: string | undefined): Record<string, string> | string {
+    if (value === undefined) {
+        return {};
+    }
+    const parsed = parseJson(value);
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+        return "must be a map of tag names to string values, e.g. {Team: platform-engineering}";
+    }
+    const tags: Record<string, string> = {};
+    const bad: string[] = [];
+    for (const [key, tagValue] of Object.entries(parsed as Record<string, unknown>)) {
+        if (typeof tagValue !== "string" || key.length === 0 || key.length > 128 || tagValue.length > 256 || key.toLowerCase().startsWith("aws:")) {
+            bad.push(key);
+        } else {
+            tags[key] = tagValue;
+        }
+    }
+    if (bad.length > 0) {
+        return `tag(s) ${bad.join(", ")} not valid: keys 1-128 characters not starting with aws:, values strings of at most 256 characters`;
+    }
+    return tags;
+}
+
+function checkVaultAddress(address: string, environment: Environment): string | undefined {
+    const requirement = environment === "dev" ? "must be an http(s):// URL of this environment's Vault" : "must be an https:// URL of this environment's Vault (plain http is allowed only in dev)";
+    if (address === "") {
+        return `required; ${requirement}`;
+    }
+    let url: URL;
+    try {
+        url = new URL(address);
+    } catch {
+        return requirement;
+    }
+    const allowedProtocols = environment === "dev" ? ["https:", "http:"] : ["https:"];
+    if (!allowedProtocols.includes(url.protocol) || url.hostname === "" || url.username !== "" || url.password !== "") {
+        return requirement;
+    }
+    return undefined;
+}
+
+function checkExistingNetwork(raw: RawConfig, problem: (key: string, allowed: string) => void): ExistingNetwork | undefined {
+    const vpcId = raw.existingVpcId?.trim() ?? "";
+    const publicSubnetIds = parseStringList(raw.existingPublicSubnetIds, []);
+    const privateSubnetIds = parseStringList(raw.existingPrivateSubnetIds, []);
+    const subnetsGiven = (publicSubnetIds?.length ?? 0) + (privateSubnetIds?.length ?? 0) > 0;
+    if (vpcId === "") {
+        if (subnetsGiven) {
+            problem("existingVpcId", "required when existingPublicSubnetIds or existingPrivateSubnetIds are set");
+        }
+        return undefined;
+    }
+    if (!/^vpc-[0-9a-f]{8,17}$/.test(vpcId)) {
+        problem("existingVpcId", "must be a VPC id such as vpc-0123456789abcdef0");
+    }
+    for (const [key, ids] of [["existingPublicSubnetIds", publicSubnetIds], ["existingPrivateSubnetIds", privateSubnetIds]] as const) {
+        if (ids === undefined || ids.length < 2 || !ids.every((id) => /^subnet-[0-9a-f]{8,17}$/.test(id))) {
+            problem(key, "must list at least two subnet ids (subnet-...) in different availability zones when existingVpcId is set");
+        }
+    }
+    return { vpcId, publicSubnetIds: publicSubnetIds ?? [], privateSubnetIds: privateSubnetIds ?? [] };
+}
+
+function isCron(expression: string): boolean {
+    const fields = expression.split(/\s+/);
+    return fields.length === 5 && fields.every((field) => CRON_FIELD_PATTERN.test(field));
+}
+
+function isTimeZone(zone: string): boolean {
+    try {
+        new Intl.DateTimeFormat("en-US", { timeZone: zone });
+        return zone.length > 0;
+    } catch {
+        return false;
+    }
+}
+
+export { isIpv4Cidr };

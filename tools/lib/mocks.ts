@@ -1,0 +1,102 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** Fake but well-formed AWS identifiers, so that outputs and policies see realistic shapes. */
+export const MOCK_ACCOUNT_ID = "123456789012";
+export const MOCK_REGION = "us-east-1";
+const MOCK_ZONES = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1f"];
+
+function hex(name: string, length: number): string {
+    let hash = 2166136261;
+    for (const char of name) {
+        hash = Math.imul(hash ^ char.charCodeAt(0), 16777619) >>> 0;
+    }
+    return hash.toString(16).padStart(8, "0").repeat(3).slice(0, length);
+}
+
+/** Provider-computed attributes that the program reads back from resources. */
+function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    const service = type.split(":")[1]?.split("/")[0] ?? "resource";
+    const arn = `arn:aws:${service}:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:${name}`;
+    const physicalName = (inputs.name as string | undefined) ?? `${inputs.namePrefix ?? name}${hex(name, 8)}`;
+    const common = { arn, name: physicalName, tagsAll: inputs.tags };
+    switch (type) {
+        case "aws:ec2/vpc:Vpc":
+            return { ...common, id: `vpc-${hex(name, 17)}` };
+        case "aws:ec2/subnet:Subnet":
+            return { ...common, id: `subnet-${hex(name, 17)}` };
+        case "aws:ec2/securityGroup:SecurityGroup":
+            return { ...common, id: `sg-${hex(name, 17)}` };
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            return { ...common, id: `lt-${hex(name, 17)}`, latestVersion: 1, defaultVersion: 1 };
+        case "aws:iam/role:Role":
+            return { ...common, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${physicalName}`, uniqueId: `AROA${hex(name, 17).toUpperCase()}` };
+        case "aws:iam/instanceProfile:InstanceProfile":
+            return { ...common, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:instance-profile/${physicalName}` };
+        case "aws:lb/loadBalancer:LoadBalancer":
+            return {
+                ...common,
+                arn: `arn:aws:elasticloadbalancing:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:loadbalancer/app/${physicalName}/${hex(name, 16)}`,
+                arnSuffix: `app/${physicalName}/${hex(name, 16)}`,
+                dnsName: `${inputs.internal ? "internal-" : ""}${physicalName}-${hex(name, 10)}.${MOCK_REGION}.elb.amazonaws.com`,
+                zoneId: "Z35SXDOTRQ7X7K",
+            };
+        case "aws:lb/targetGroup:TargetGroup":
+            return {
+                ...common,
+                arn: `arn:aws:elasticloadbalancing:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:targetgroup/${physicalName}/${hex(name, 16)}`,
+                arnSuffix: `targetgroup/${physicalName}/${hex(name, 16)}`,
+            };
+        case "aws:acm/certificate:Certificate":
+            return {
+                ...common,
+                arn: `arn:aws:acm:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:certificate/${hex(name, 8)}-0000-4000-8000-${hex(name, 12)}`,
+                domainValidationOptions: [{
+                    domainName: inputs.domainName,
+                    resourceRecordName: `_${hex(name, 16)}.${inputs.domainName}.`,
+                    resourceRecordType: "CNAME",
+                    resourceRecordValue: `_${hex(name, 16)}.acm-validations.aws.`,
+                }],
+            };
+        case "aws:s3/bucket:Bucket":
+            return { ...common, bucket: `${inputs.bucketPrefix ?? name}${hex(name, 12)}`, arn: `arn:aws:s3:::${inputs.bucketPrefix ?? name}${hex(name, 12)}` };
+        case "aws:route53/record:Record":
+            return { ...common, fqdn: inputs.name };
+        default:
+            return common;
+    }
+}
+
+/** Answers for the data sources the program calls. */
+function invokeResult(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    switch (token) {
+        case "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return { names: MOCK_ZONES, zoneIds: MOCK_ZONES.map((_, i) => `use1-az${i + 1}`), id: MOCK_REGION };
+        case "aws:index/getPartition:getPartition":
+            return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/plan`, userId: "AIDAPLAN", id: MOCK_ACCOUNT_ID };
+        case "aws:index/getRegion:getRegion":
+            return { name: MOCK_REGION, region: MOCK_REGION, id: MOCK_REGION };
+        case "aws:elb/getServiceAccount:getServiceAccount":
+            return { arn: "arn:aws:iam::127311923021:root", id: "127311923021" };
+        case "aws:ec2/getAmi:getAmi":
+            return { id: "ami-0a1b2c3d4e5f67890", name: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20260101", architecture: "x86_64" };
+        case "aws:ec2/getVpc:getVpc":
+            return { id: inputs.id, cidrBlock: "10.99.0.0/16" };
+        default:
+            return {};
+    }
+}
+
+/** Mocks that give every resource an id and the computed attributes the program reads. */
+export const awsMocks: pulumi.runtime.Mocks = {
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+        const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs) };
+        const id = (state.id as string | undefined) ?? `${args.name}-${hex(args.name, 8)}`;
+        delete state.id;
+        return { id, state };
+    },
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        return invokeResult(args.token, args.inputs);
+    },
+};
