@@ -1,15 +1,17 @@
 // Memory Spine on AWS: stack config -> components -> stack outputs. Nothing else lives here.
-import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./components/config";
 import { Networking } from "./components/networking";
 import { ApiSecurityGroups } from "./components/security-groups";
+import { VectorStore } from "./components/vector-store";
 import { MemorySpineCluster } from "./components/cluster";
+import { VaultSecrets, PROVIDER_KEYS_MOUNT } from "./components/vault-secrets";
 import { vaultPort } from "./components/vault-address";
 
 const config = loadConfig();
+const env = config.environment;
 
 const network = new Networking("network", {
-    environment: config.environment,
+    environment: env,
     vpcCidr: config.vpcCidr,
     availabilityZoneCount: config.availabilityZoneCount,
     existing: config.existingNetwork,
@@ -17,7 +19,7 @@ const network = new Networking("network", {
 });
 
 const securityGroups = new ApiSecurityGroups("security-groups", {
-    environment: config.environment,
+    environment: env,
     vpcId: network.vpcId,
     enableTls: config.enableTls,
     allowedCidrBlocks: config.allowedCidrBlocks,
@@ -25,8 +27,18 @@ const securityGroups = new ApiSecurityGroups("security-groups", {
     tags: config.tags,
 });
 
+const vectorStore = new VectorStore("vector-store", {
+    environment: env,
+    engine: config.vectorStoreEngine,
+    settings: config.vectorStore,
+    vpcId: network.vpcId,
+    privateSubnetIds: network.privateSubnetIds,
+    nodeSecurityGroupId: securityGroups.nodeSecurityGroupId,
+    tags: config.tags,
+});
+
 const cluster = new MemorySpineCluster("memory-spine", {
-    environment: config.environment,
+    environment: env,
     instanceCount: config.instanceCount,
     instanceType: config.instanceType,
     vectorStoreEngine: config.vectorStoreEngine,
@@ -41,14 +53,34 @@ const cluster = new MemorySpineCluster("memory-spine", {
     privateSubnetIds: network.privateSubnetIds,
     balancerSecurityGroupId: securityGroups.balancerSecurityGroupId,
     nodeSecurityGroupId: securityGroups.nodeSecurityGroupId,
+    vectorStoreEndpoint: vectorStore.endpoint,
+    databaseCredentialsSecretArn: vectorStore.databaseCredentialsSecretArn,
+    vault: {
+        role: `memory-spine-${env}`,
+        awsAuthPath: config.vault.awsAuthPath,
+        openaiSecretPath: `${PROVIDER_KEYS_MOUNT}/data/${env}/openai`,
+        qdrantSecretPath: config.vectorStoreEngine === "qdrant" ? `${PROVIDER_KEYS_MOUNT}/data/${env}/qdrant` : "",
+    },
     tags: config.tags,
+});
+
+const secrets = new VaultSecrets("vault-secrets", {
+    environment: env,
+    vaultAddress: config.vaultAddress,
+    settings: config.vault,
+    vpcCidr: network.vpcCidr,
+    nodeRoleArn: cluster.nodeRoleArn,
+    openai: config.openai,
+    qdrantApiKey: vectorStore.qdrantApiKey,
 });
 
 /** https:// when TLS is on, http:// otherwise. */
 export const apiEndpoint = cluster.apiEndpoint;
-/** Connection endpoint of the vector store (a secret); set once the vector store is managed here. */
-export const vectorStoreEndpoint: pulumi.Output<string> | undefined = undefined;
+/** Connection endpoint of the vector store (a Pulumi secret). */
+export const vectorStoreEndpoint = vectorStore.endpoint;
 /** Security group of the Memory Spine nodes. */
 export const securityGroupId = securityGroups.nodeSecurityGroupId;
 /** DNS records to create at your DNS provider when domainName is set without hostedZoneId. */
 export const certificateValidationRecords = cluster.certificateValidationRecords;
+/** Vault policy the nodes' tokens carry. */
+export const vaultPolicyName = secrets.policyName;

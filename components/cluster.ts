@@ -6,11 +6,18 @@ import { ApiCertificate } from "./api-certificate";
 import { API_PORT } from "./security-groups";
 import { autoScalingGroupTags, resourceName, resourceTags, Tags } from "./tags";
 import { renderTemplate } from "./user-data";
+import { ubuntuAmiId } from "./ubuntu-ami";
 
 /** TLS 1.3 with TLS 1.2 fallback: the strongest policy every current client supports. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-/** Canonical's AWS account: the only owner whose Ubuntu images we boot. */
-export const CANONICAL_OWNER_ID = "099720109477";
+
+export interface NodeVaultSettings {
+    role: string;
+    awsAuthPath: string;
+    openaiSecretPath: string;
+    /** Empty unless the vector store is Qdrant. */
+    qdrantSecretPath: string;
+}
 
 export interface MemorySpineClusterArgs {
     environment: Environment;
@@ -29,7 +36,11 @@ export interface MemorySpineClusterArgs {
     balancerSecurityGroupId: pulumi.Input<string>;
     nodeSecurityGroupId: pulumi.Input<string>;
     /** Connection endpoint of the vector store, handed to the nodes at boot (a secret). */
-    vectorStoreEndpoint?: pulumi.Input<string>;
+    vectorStoreEndpoint: pulumi.Input<string>;
+    /** Secrets Manager secret with the database credentials the nodes may read (pgvector). */
+    databaseCredentialsSecretArn?: pulumi.Input<string>;
+    /** How the nodes log in to Vault and where their secrets live. */
+    vault: NodeVaultSettings;
     tags: Tags;
 }
 
@@ -81,33 +92,40 @@ export class MemorySpineCluster extends pulumi.ComponentResource {
         }, parent);
 
         // ── Launch template
-        const architecture = instanceArchitecture(args.instanceType);
-        const ami = aws.ec2.getAmiOutput({
-            owners: [CANONICAL_OWNER_ID],
-            mostRecent: true,
-            filters: [
-                { name: "name", values: [`ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-${architecture === "arm64" ? "arm64" : "amd64"}-server-*`] },
-                { name: "virtualization-type", values: ["hvm"] },
-                { name: "architecture", values: [architecture] },
-                { name: "root-device-type", values: ["ebs"] },
-            ],
-        }, parent);
+        const imageId = ubuntuAmiId(args.instanceType, parent);
 
-        const userData = pulumi.output(args.vectorStoreEndpoint ?? "").apply((vectorStoreEndpoint) =>
-            Buffer.from(renderTemplate("memory-spine-node.sh", {
-                environment: env,
-                vaultAddress: args.vaultAddress,
-                vectorStoreEngine: args.vectorStoreEngine,
-                vectorStoreEndpoint,
-                containerImage: args.containerImage,
-                apiPort: String(API_PORT),
-            })).toString("base64"));
+        if (args.databaseCredentialsSecretArn) {
+            new aws.iam.RolePolicy(`${base}-node-read-db-credentials`, {
+                role: role.id,
+                policy: pulumi.output(args.databaseCredentialsSecretArn).apply((secretArn) => JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn }],
+                })),
+            }, parent);
+        }
+
+        const userData = pulumi
+            .all([args.vectorStoreEndpoint, args.databaseCredentialsSecretArn ?? ""])
+            .apply(([vectorStoreEndpoint, databaseSecretArn]) =>
+                Buffer.from(renderTemplate("memory-spine-node.sh", {
+                    environment: env,
+                    vaultAddress: args.vaultAddress,
+                    vaultAwsAuthPath: args.vault.awsAuthPath,
+                    vaultRole: args.vault.role,
+                    openaiSecretPath: args.vault.openaiSecretPath,
+                    qdrantSecretPath: args.vault.qdrantSecretPath,
+                    vectorStoreEngine: args.vectorStoreEngine,
+                    vectorStoreEndpoint,
+                    databaseSecretArn,
+                    containerImage: args.containerImage,
+                    apiPort: String(API_PORT),
+                })).toString("base64"));
 
         const nodeTags = tags(`${base}-node`);
         const launchTemplate = new aws.ec2.LaunchTemplate(`${base}-lt`, {
             namePrefix: `${base}-`,
             description: `Memory Spine ${env} API node`,
-            imageId: ami.id,
+            imageId,
             instanceType: args.instanceType,
             iamInstanceProfile: { arn: instanceProfile.arn },
             userData,
@@ -314,10 +332,4 @@ export class MemorySpineCluster extends pulumi.ComponentResource {
             nodeRoleArn: this.nodeRoleArn,
         });
     }
-}
-
-/** Graviton families carry a `g` after the generation digit (t4g, m7g, c7gn, r8g, g5g). */
-export function instanceArchitecture(instanceType: string): "x86_64" | "arm64" {
-    const suffix = /^[a-z][a-z-]*?[0-9]+([a-z-]*)$/.exec(instanceType.split(".")[0])?.[1] ?? "";
-    return suffix.includes("g") ? "arm64" : "x86_64";
 }

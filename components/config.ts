@@ -31,6 +31,23 @@ export interface ScaleSchedule {
     timeZone: string;
 }
 
+/** Settings of the vector store the cluster uses. */
+export interface VectorStoreSettings {
+    qdrantVersion: string;
+    qdrantInstanceType: string;
+    qdrantVolumeSizeGb: number;
+    dbInstanceClass: string;
+    dbAllocatedStorageGb: number;
+    postgresVersion: string;
+}
+
+/** Where Vault's machine auth lives, and whether this stack creates the backends. */
+export interface VaultSettings {
+    createAuthBackends: boolean;
+    approlePath: string;
+    awsAuthPath: string;
+}
+
 /** A stack's configuration after validation: every value typed, every default applied. */
 export interface StackConfig {
     environment: Environment;
@@ -48,6 +65,10 @@ export interface StackConfig {
     containerImage: string;
     targetCpuUtilization: number;
     schedule: ScaleSchedule;
+    vectorStore: VectorStoreSettings;
+    vault: VaultSettings;
+    /** The OpenAI credentials, only ever as Pulumi secrets; absent when not configured. */
+    openai?: { apiKey: pulumi.Output<string>; organizationId: pulumi.Output<string> };
 }
 
 /**
@@ -75,7 +96,21 @@ export const CONFIG_DEFAULTS = {
     scaleDownCron: "0 20 * * *",
     scaleUpCron: "0 7 * * 1-5",
     scheduleTimeZone: "UTC",
+    qdrantVersion: "v1.15.0",
+    qdrantInstanceType: "r6i.large",
+    qdrantVolumeSizeGb: 100,
+    dbInstanceClass: "db.t3.large",
+    dbAllocatedStorageGb: 100,
+    postgresVersion: "16",
+    createVaultAuthBackends: true,
+    vaultApproleBackendPath: "approle",
+    vaultAwsAuthPath: "aws",
+    openaiApiKey: "",
+    openaiOrgId: "",
 } as const;
+
+/** Keys whose values must arrive encrypted (`pulumi config set --secret`). */
+export const SECRET_KEYS = ["openaiApiKey", "openaiOrgId"] as const;
 
 const REQUIRED_KEYS = ["environment", "vaultAddress"] as const;
 
@@ -118,10 +153,11 @@ const IMAGE_PATTERN = /^[a-z0-9][a-z0-9._\/:-]*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,12
  * Validates raw stack config. Pure: it reads nothing but its argument, so tests can
  * feed it any map. Throws one ConfigError naming every bad key.
  */
-export function validateConfig(raw: RawConfig): StackConfig {
+export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string> = new Set()): StackConfig {
     const problems: ConfigProblem[] = [];
     const problem = (key: string, allowed: string): void => {
-        problems.push({ key, value: raw[key], allowed });
+        const hidden = (SECRET_KEYS as readonly string[]).includes(key) && raw[key] !== undefined;
+        problems.push({ key, value: hidden ? "(hidden)" : raw[key], allowed });
     };
     const text = (key: keyof typeof CONFIG_DEFAULTS): string => {
         const value = raw[key];
@@ -238,6 +274,19 @@ export function validateConfig(raw: RawConfig): StackConfig {
         problem("scheduleTimeZone", "must be an IANA time zone such as UTC or Europe/Berlin");
     }
 
+    const vectorStore = checkVectorStore(text, problem);
+    const vault = checkVaultSettings(text, problem);
+
+    for (const key of SECRET_KEYS) {
+        if (text(key) !== "" && !secretKeys.has(key)) {
+            problem(key, `must be stored encrypted: pulumi config set --secret ${CONFIG_NAMESPACE}:${key} <value>`);
+        }
+    }
+    const openaiApiKey = text("openaiApiKey");
+    if (openaiApiKey === "" && text("openaiOrgId") !== "") {
+        problem("openaiOrgId", "is only used together with openaiApiKey; set both or neither");
+    }
+
     for (const key of REQUIRED_KEYS) {
         if (raw[key] === undefined && !problems.some((p) => p.key === key)) {
             problem(key, "required");
@@ -264,20 +313,88 @@ export function validateConfig(raw: RawConfig): StackConfig {
         containerImage,
         targetCpuUtilization: targetCpuUtilization as number,
         schedule: { scaleDownCron, scaleUpCron, timeZone: scheduleTimeZone },
+        vectorStore,
+        vault,
+        openai: openaiApiKey === "" ? undefined : {
+            apiKey: pulumi.secret(openaiApiKey),
+            organizationId: pulumi.secret(text("openaiOrgId")),
+        },
     };
+}
+
+type TextOf = (key: keyof typeof CONFIG_DEFAULTS) => string;
+type Report = (key: string, allowed: string) => void;
+
+function checkVectorStore(text: TextOf, problem: Report): VectorStoreSettings {
+    const qdrantVersion = text("qdrantVersion");
+    if (!/^v[0-9]+\.[0-9]+\.[0-9]+$/.test(qdrantVersion)) {
+        problem("qdrantVersion", "must be a pinned Qdrant release such as v1.15.0");
+    }
+    const qdrantInstanceType = text("qdrantInstanceType");
+    if (!INSTANCE_TYPE_PATTERN.test(qdrantInstanceType)) {
+        problem("qdrantInstanceType", "must be an EC2 instance type such as r6i.large");
+    }
+    const qdrantVolumeSizeGb = parseInteger(text("qdrantVolumeSizeGb"));
+    if (qdrantVolumeSizeGb === undefined || qdrantVolumeSizeGb < 10 || qdrantVolumeSizeGb > 16384) {
+        problem("qdrantVolumeSizeGb", "must be a whole number of GB from 10 to 16384");
+    }
+    const dbInstanceClass = text("dbInstanceClass");
+    if (!dbInstanceClass.startsWith("db.") || !INSTANCE_TYPE_PATTERN.test(dbInstanceClass.slice(3))) {
+        problem("dbInstanceClass", "must be an RDS instance class such as db.t3.large or db.r6g.xlarge");
+    }
+    const dbAllocatedStorageGb = parseInteger(text("dbAllocatedStorageGb"));
+    if (dbAllocatedStorageGb === undefined || dbAllocatedStorageGb < 20 || dbAllocatedStorageGb > 65536) {
+        problem("dbAllocatedStorageGb", "must be a whole number of GB from 20 to 65536");
+    }
+    const postgresVersion = text("postgresVersion");
+    const major = Number(/^([0-9]+)(\.[0-9]+)?$/.exec(postgresVersion)?.[1] ?? NaN);
+    if (!(major >= 16)) {
+        problem("postgresVersion", "must be PostgreSQL 16 or newer (e.g. 16 or 17.2): pgvector ships with RDS PostgreSQL 16+");
+    }
+    return {
+        qdrantVersion,
+        qdrantInstanceType,
+        qdrantVolumeSizeGb: qdrantVolumeSizeGb ?? 0,
+        dbInstanceClass,
+        dbAllocatedStorageGb: dbAllocatedStorageGb ?? 0,
+        postgresVersion,
+    };
+}
+
+function checkVaultSettings(text: TextOf, problem: Report): VaultSettings {
+    const createAuthBackends = parseBoolean(text("createVaultAuthBackends"));
+    if (createAuthBackends === undefined) {
+        problem("createVaultAuthBackends", "must be true or false");
+    }
+    const paths = { approlePath: text("vaultApproleBackendPath"), awsAuthPath: text("vaultAwsAuthPath") };
+    for (const [key, value] of [["vaultApproleBackendPath", paths.approlePath], ["vaultAwsAuthPath", paths.awsAuthPath]] as const) {
+        if (!/^[a-z0-9]([a-z0-9_/-]*[a-z0-9])?$/.test(value)) {
+            problem(key, "must be a Vault auth mount path such as approle or aws (no leading or trailing slash)");
+        }
+    }
+    return { createAuthBackends: createAuthBackends ?? true, ...paths };
 }
 
 /** Reads the stack's `memory-spine:` keys from the Pulumi engine and validates them. */
 export function loadConfig(): StackConfig {
     const prefix = `${CONFIG_NAMESPACE}:`;
     const raw: Record<string, string> = {};
+    const secretKeys = new Set<string>();
     for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
         if (key.startsWith(prefix)) {
-            raw[key.slice(prefix.length)] = value;
+            const shortKey = key.slice(prefix.length);
+            raw[shortKey] = value;
+            if (runtimeConfig.isConfigSecret(key)) {
+                secretKeys.add(shortKey);
+            }
         }
     }
-    return validateConfig(raw);
+    return validateConfig(raw, secretKeys);
 }
+
+// Not in the SDK's typings, but how Pulumi itself tells which config values were encrypted.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
 
 function isOneOf<T extends string>(value: string | undefined, allowed: readonly T[]): value is T {
     return value !== undefined && (allowed as readonly string[]).includes(value);

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 
 const TEMPLATE_DIR = path.join(__dirname, "templates");
-const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
+const PLACEHOLDER = /@@([A-Za-z][A-Za-z0-9_]*)@@/g;
 
 /** Quotes a value for POSIX shells: the template can never be broken out of by config. */
 export function shellQuote(value: string): string {
@@ -10,7 +10,7 @@ export function shellQuote(value: string): string {
 }
 
 /**
- * Renders `components/templates/<name>` by replacing `{{key}}` with the shell-quoted value.
+ * Renders `components/templates/<name>` by replacing `@@key@@` with the shell-quoted value.
  * A placeholder without a value, or a value without a placeholder, is an error: a typo in
  * either place would otherwise ship a node that boots with a blank setting.
  */
@@ -20,7 +20,7 @@ export function renderTemplate(name: string, values: Readonly<Record<string, str
     const rendered = template.replace(PLACEHOLDER, (_match, key: string) => {
         const value = values[key];
         if (value === undefined) {
-            throw new Error(`template ${name} uses {{${key}}} but no value was given`);
+            throw new Error(`template ${name} uses @@${key}@@ but no value was given`);
         }
         used.add(key);
         return shellQuote(value);

@@ -53,7 +53,7 @@ for (const stack of Object.keys(EXPECTED) as ShippedStack[]) {
             expect(lt.props.blockDeviceMappings[0].ebs).to.include({ volumeType: "gp3", encrypted: "true", volumeSize: expected.rootVolumeGb });
             expect(lt.props.networkInterfaces).to.have.lengthOf(1);
             expect(lt.props.networkInterfaces[0].associatePublicIpAddress).to.equal("false");
-            const profile = onlyResource(run, "aws:iam/instanceProfile:InstanceProfile");
+            const profile = onlyResource(run, "aws:iam/instanceProfile:InstanceProfile", "node-profile");
             expect(lt.props.iamInstanceProfile.arn).to.equal(outputOf(profile, "arn"));
             const userData = Buffer.from(lt.props.userData, "base64").toString("utf8");
             expect(userData).to.match(/^#!\/usr\/bin\/env bash/);
@@ -63,7 +63,7 @@ for (const stack of Object.keys(EXPECTED) as ShippedStack[]) {
 
         it("looks the AMI up from Canonical's account only", async () => {
             // The lookup is an invoke, not a resource; the component's constant is what it passes.
-            const { CANONICAL_OWNER_ID } = await import("../components/cluster");
+            const { CANONICAL_OWNER_ID } = await import("../components/ubuntu-ami");
             expect(CANONICAL_OWNER_ID).to.equal("099720109477");
         });
 
@@ -73,7 +73,7 @@ for (const stack of Object.keys(EXPECTED) as ShippedStack[]) {
             expect(JSON.parse(role.props.assumeRolePolicy).Statement[0].Principal.Service).to.equal("ec2.amazonaws.com");
             const attachments = resourcesOfType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => a.props.policyArn);
             expect(attachments).to.include("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
-            const profile = onlyResource(run, "aws:iam/instanceProfile:InstanceProfile");
+            const profile = onlyResource(run, "aws:iam/instanceProfile:InstanceProfile", "node-profile");
             expect(profile.props.role).to.equal(outputOf(role, "name"));
         });
 
@@ -174,7 +174,7 @@ for (const stack of Object.keys(EXPECTED) as ShippedStack[]) {
 
         it("security groups: clients reach only the balancer, the nodes admit 8788 from the balancer group only", async () => {
             const run = await shippedStack(stack);
-            const groups = resourcesOfType(run, "aws:ec2/securityGroup:SecurityGroup");
+            const groups = resourcesOfType(run, "aws:ec2/securityGroup:SecurityGroup").filter((g) => g.parent?.includes("ApiSecurityGroups"));
             expect(groups).to.have.lengthOf(2);
             const balancerGroup = onlyResource(run, "aws:ec2/securityGroup:SecurityGroup", "-alb");
             const nodeGroup = onlyResource(run, "aws:ec2/securityGroup:SecurityGroup", "-node");

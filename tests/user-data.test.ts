@@ -18,8 +18,11 @@ describe("node boot script", () => {
     });
 
     it("refuses a missing or an unused value", () => {
-        const values = { environment: "dev", vaultAddress: "v", vectorStoreEngine: "qdrant", vectorStoreEndpoint: "e", containerImage: "i:1", apiPort: "8788" };
-        expect(() => renderTemplate("memory-spine-node.sh", { ...values, apiPort: undefined as unknown as string })).to.throw("uses {{apiPort}} but no value was given");
+        const values = {
+            environment: "dev", vaultAddress: "v", vaultAwsAuthPath: "aws", vaultRole: "r", openaiSecretPath: "o", qdrantSecretPath: "",
+            vectorStoreEngine: "qdrant", vectorStoreEndpoint: "e", databaseSecretArn: "", containerImage: "i:1", apiPort: "8788",
+        };
+        expect(() => renderTemplate("memory-spine-node.sh", { ...values, apiPort: undefined as unknown as string })).to.throw("uses @@apiPort@@ but no value was given");
         expect(() => renderTemplate("memory-spine-node.sh", { ...values, extra: "x" })).to.throw("no placeholder for: extra");
     });
 
@@ -32,7 +35,7 @@ describe("node boot script", () => {
             expect(script).to.match(/VAULT_ADDR='https:\/\/vault\.[a-z]+\.chaozcode\.internal'/);
             expect(script).to.match(/CONTAINER_IMAGE='ghcr\.io\/chaozcode\/memory-spine:1\.0\.0'/);
             expect(script).to.contain("-p ${API_PORT}:${API_PORT}");
-            expect(script).to.not.match(/\{\{/);
+            expect(script).to.not.match(/@@/);
             if (!shellcheckAvailable()) {
                 // .ci/run installs shellcheck; a developer machine without it skips only this part.
                 this.skip();

@@ -59,6 +59,22 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
             };
         case "aws:s3/bucket:Bucket":
             return { ...common, bucket: `${inputs.bucketPrefix ?? name}${hex(name, 12)}`, arn: `arn:aws:s3:::${inputs.bucketPrefix ?? name}${hex(name, 12)}` };
+        case "aws:ec2/instance:Instance":
+            return { ...common, id: `i-${hex(name, 17)}`, privateIp: "10.0.1.10", privateDns: "ip-10-0-1-10.ec2.internal" };
+        case "aws:ebs/volume:Volume":
+            return { ...common, id: `vol-${hex(name, 17)}` };
+        case "aws:rds/instance:Instance":
+            return {
+                ...common,
+                address: `${inputs.identifier}.c${hex(name, 11)}.${MOCK_REGION}.rds.amazonaws.com`,
+                endpoint: `${inputs.identifier}.c${hex(name, 11)}.${MOCK_REGION}.rds.amazonaws.com:5432`,
+                masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:secret:rds!db-${hex(name, 8)}`, secretStatus: "active" }],
+            };
+        case "random:index/randomPassword:RandomPassword":
+            return { result: `mock-${hex(name, 24)}` };
+        case "vault:index/mount:Mount":
+        case "vault:index/authBackend:AuthBackend":
+            return { path: inputs.path };
         case "aws:route53/record:Record":
             return { ...common, fqdn: inputs.name };
         default:
@@ -81,6 +97,8 @@ function invokeResult(token: string, inputs: Record<string, unknown>): Record<st
             return { arn: "arn:aws:iam::127311923021:root", id: "127311923021" };
         case "aws:ec2/getAmi:getAmi":
             return { id: "ami-0a1b2c3d4e5f67890", name: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20260101", architecture: "x86_64" };
+        case "aws:ec2/getSubnet:getSubnet":
+            return { id: inputs.id, availabilityZone: MOCK_ZONES[0], cidrBlock: "10.99.0.0/20" };
         case "aws:ec2/getVpc:getVpc":
             return { id: inputs.id, cidrBlock: "10.99.0.0/16" };
         default:
