@@ -1,0 +1,147 @@
+import { expect } from "chai";
+import { isSecretValue } from "../tools/lib/recorded-resource";
+import { onlyResource, outputOf, resourcesOfType, runWith, shippedStack, ShippedStack } from "./support/stacks";
+
+const ENGINES: Record<ShippedStack, "pgvector" | "qdrant"> = { dev: "pgvector", staging: "qdrant", prod: "qdrant" };
+
+describe("VectorStore (dev stack: pgvector on RDS)", () => {
+    it("RDS PostgreSQL 16+: encrypted, private, subnet and parameter groups, 1-day backups, RDS-managed password", async () => {
+        const run = await shippedStack("dev");
+        const db = onlyResource(run, "aws:rds/instance:Instance");
+        expect(db.props).to.include({
+            engine: "postgres", engineVersion: "16", instanceClass: "db.t3.large", storageType: "gp3", storageEncrypted: true,
+            publiclyAccessible: false, backupRetentionPeriod: 1, multiAz: false, deletionProtection: false,
+            skipFinalSnapshot: true, manageMasterUserPassword: true,
+        });
+        expect(db.props.password).to.equal(undefined);
+        expect(db.options.protect).to.equal(false);
+        const subnetGroup = onlyResource(run, "aws:rds/subnetGroup:SubnetGroup");
+        const privateSubnetIds = resourcesOfType(run, "aws:ec2/subnet:Subnet").filter((s) => s.props.tags.Tier === "private").map((s) => outputOf(s, "id"));
+        expect(subnetGroup.props.subnetIds).to.have.members(privateSubnetIds);
+        expect(db.props.dbSubnetGroupName).to.equal(outputOf(subnetGroup, "name"));
+        const params = onlyResource(run, "aws:rds/parameterGroup:ParameterGroup");
+        expect(params.props.family).to.equal("postgres16");
+        expect(params.props.parameters).to.deep.include({ name: "rds.force_ssl", value: "1" });
+        expect(db.props.parameterGroupName).to.equal(outputOf(params, "name"));
+        expect(resourcesOfType(run, "aws:ec2/instance:Instance")).to.have.lengthOf(0);
+    });
+
+    it("admits 5432 from the node group only, and the nodes may read the managed credentials", async () => {
+        const run = await shippedStack("dev");
+        const db = onlyResource(run, "aws:rds/instance:Instance");
+        const dbGroup = onlyResource(run, "aws:ec2/securityGroup:SecurityGroup", "-pgvector");
+        const nodeGroup = onlyResource(run, "aws:ec2/securityGroup:SecurityGroup", "-node");
+        expect(db.props.vpcSecurityGroupIds).to.deep.equal([outputOf(dbGroup, "id")]);
+        const ingress = resourcesOfType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.props.securityGroupId === outputOf(dbGroup, "id"));
+        expect(ingress.map((r) => r.props)).to.have.lengthOf(1);
+        expect(ingress[0].props).to.include({ fromPort: 5432, toPort: 5432, referencedSecurityGroupId: outputOf(nodeGroup, "id") });
+        const policy = onlyResource(run, "aws:iam/rolePolicy:RolePolicy", "node-read-db-credentials");
+        const statement = JSON.parse(policy.props.policy).Statement[0];
+        expect(statement).to.deep.equal({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: (outputOf(db, "masterUserSecrets") as { secretArn: string }[])[0].secretArn });
+    });
+
+    it("boot script creates the vector extension and receives the database endpoint", async () => {
+        const run = await shippedStack("dev");
+        const lt = onlyResource(run, "aws:ec2/launchTemplate:LaunchTemplate");
+        const script = Buffer.from(lt.props.userData, "base64").toString("utf8");
+        const db = onlyResource(run, "aws:rds/instance:Instance");
+        expect(script).to.contain(`VECTOR_STORE_ENDPOINT='${outputOf(db, "endpoint")}'`);
+        expect(script).to.contain("CREATE EXTENSION IF NOT EXISTS vector");
+        expect(script).to.contain("VECTOR_STORE_ENGINE='pgvector'");
+    });
+});
+
+describe("VectorStore (prod pgvector posture)", () => {
+    it("Multi-AZ, 30-day backups, deletion protection, final snapshot, protected", async () => {
+        const run = await runWith({ stack: "prod", overrides: { vectorStoreEngine: "pgvector" } });
+        expect(run.error).to.equal(undefined);
+        const db = onlyResource(run, "aws:rds/instance:Instance");
+        expect(db.props).to.include({ multiAz: true, backupRetentionPeriod: 30, deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "memspine-prod-pgvector-final" });
+        expect(db.options.protect).to.equal(true);
+    });
+
+    it("staging keeps 7 days of backups, unprotected", async () => {
+        const run = await runWith({ stack: "staging", overrides: { vectorStoreEngine: "pgvector" } });
+        const db = onlyResource(run, "aws:rds/instance:Instance");
+        expect(db.props).to.include({ backupRetentionPeriod: 7, multiAz: false });
+        expect(db.options.protect).to.equal(false);
+    });
+
+    it("refuses PostgreSQL older than 16", async () => {
+        const run = await runWith({ stack: "dev", overrides: { postgresVersion: "15.4" } });
+        expect(run.error?.message).to.contain("memory-spine:postgresVersion = \"15.4\": must be PostgreSQL 16 or newer");
+        expect(run.resources).to.have.lengthOf(0);
+    });
+});
+
+for (const stack of ["staging", "prod"] as const) {
+    describe(`VectorStore (${stack} stack: Qdrant)`, () => {
+        it("a pinned Qdrant on a private, IMDSv2, encrypted instance with a separate encrypted gp3 data volume", async () => {
+            const run = await shippedStack(stack);
+            expect(ENGINES[stack]).to.equal("qdrant");
+            const instance = onlyResource(run, "aws:ec2/instance:Instance");
+            expect(instance.props).to.include({ instanceType: "r6i.large", associatePublicIpAddress: false });
+            expect(instance.props.metadataOptions.httpTokens).to.equal("required");
+            expect(instance.props.rootBlockDevice).to.include({ encrypted: true, volumeType: "gp3" });
+            const privateSubnetIds = resourcesOfType(run, "aws:ec2/subnet:Subnet").filter((s) => s.props.tags.Tier === "private").map((s) => outputOf(s, "id"));
+            expect(privateSubnetIds).to.include(instance.props.subnetId);
+            expect(instance.props.userData).to.contain("QDRANT_VERSION='v1.15.0'");
+            expect(instance.props.userData).to.contain("qdrant/qdrant:${QDRANT_VERSION}");
+            expect(instance.options.ignoreChanges).to.deep.equal(["ami"]);
+
+            const volume = onlyResource(run, "aws:ebs/volume:Volume");
+            expect(volume.props).to.include({ type: "gp3", encrypted: true, size: 100, availabilityZone: "us-east-1a" });
+            expect(volume.options.protect).to.equal(stack === "prod");
+            const attachment = onlyResource(run, "aws:ec2/volumeAttachment:VolumeAttachment");
+            expect(attachment.props).to.include({ instanceId: outputOf(instance, "id"), volumeId: outputOf(volume, "id") });
+            expect(instance.props.userData).to.contain(`DATA_VOLUME_ID='${outputOf(volume, "id")}'`);
+            expect(resourcesOfType(run, "aws:rds/instance:Instance")).to.have.lengthOf(0);
+        });
+
+        it("admits 6333 and 6334 from the node group only", async () => {
+            const run = await shippedStack(stack);
+            const qdrantGroup = onlyResource(run, "aws:ec2/securityGroup:SecurityGroup", "-qdrant");
+            const nodeGroup = onlyResource(run, "aws:ec2/securityGroup:SecurityGroup", "-node");
+            const ingress = resourcesOfType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.props.securityGroupId === outputOf(qdrantGroup, "id"));
+            expect(ingress.map((r) => r.props.fromPort)).to.have.members([6333, 6334]);
+            for (const rule of ingress) {
+                expect(rule.props.referencedSecurityGroupId).to.equal(outputOf(nodeGroup, "id"));
+                expect(rule.props.cidrIpv4).to.equal(undefined);
+            }
+        });
+
+        it("API key generated once, a secret in SSM, in Vault and never in plain inputs", async () => {
+            const run = await shippedStack(stack);
+            onlyResource(run, "random:index/randomPassword:RandomPassword");
+            const parameter = run.resources.find((r) => r.type === "aws:ssm/parameter:Parameter");
+            expect(parameter?.inputs.type).to.equal("SecureString");
+            expect(isSecretValue(parameter?.inputs.value), "SSM value is a Pulumi secret").to.equal(true);
+            const entry = run.resources.find((r) => r.type === "vault:kv/secretV2:SecretV2" && r.name.endsWith("-qdrant"));
+            expect(isSecretValue(entry?.inputs.dataJson), "Vault entry is a Pulumi secret").to.equal(true);
+        });
+
+        it("stack output vectorStoreEndpoint is a secret with the Qdrant URL, and the nodes get it", async () => {
+            const run = await shippedStack(stack);
+            expect(run.outputs.vectorStoreEndpoint).to.deep.equal({ value: "http://10.0.1.10:6333", secret: true });
+            const lt = run.resources.find((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate");
+            expect(isSecretValue(lt?.inputs.userData), "user data carries a secret, so it is one").to.equal(true);
+        });
+    });
+}
+
+describe("stateful resources survive routine changes", () => {
+    it("instanceCount, instanceType and tags feed no property of the data volume, database or mount", async () => {
+        const base = await shippedStack("prod");
+        const changed = await runWith({ stack: "prod", overrides: { instanceCount: 6, instanceType: "r6i.xlarge" } });
+        const retagged = await runWith({ stack: "prod", overrides: { tags: { Environment: "prod", Team: "ml-platform", CostCenter: "ml" } } });
+        const stateful = (run: typeof base) => run.resources
+            .filter((r) => ["aws:ebs/volume:Volume", "vault:index/mount:Mount"].includes(r.type))
+            .map((r) => ({ urn: r.urn, inputs: { ...r.inputs, tags: undefined, tagsAll: undefined } }));
+        expect(stateful(changed)).to.deep.equal(stateful(base));
+        expect(stateful(retagged)).to.deep.equal(stateful(base));
+        const pgBase = await runWith({ stack: "prod", overrides: { vectorStoreEngine: "pgvector" } });
+        const pgChanged = await runWith({ stack: "prod", overrides: { vectorStoreEngine: "pgvector", instanceCount: 6, instanceType: "m6i.large" } });
+        const db = (run: typeof base) => run.resources.find((r) => r.type === "aws:rds/instance:Instance")?.inputs;
+        expect(db(pgChanged)).to.deep.equal(db(pgBase));
+    });
+});
