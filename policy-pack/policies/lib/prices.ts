@@ -1,0 +1,98 @@
+/** Loads and validates policy-pack/data/prices.json (unit prices with their sources). */
+import * as fs from "fs";
+import * as path from "path";
+
+export interface PriceEntry {
+    usd: number;
+    /** Key into PriceData.sources. */
+    source: string;
+}
+
+export interface PriceSource {
+    title: string;
+    url: string;
+    retrieved: string;
+}
+
+export interface PriceData {
+    description: string;
+    region: string;
+    currency: string;
+    hoursPerMonth: number;
+    sources: Record<string, PriceSource>;
+    /** EC2 on-demand Linux, $/hour, by instance type. */
+    ec2InstanceHourly: Record<string, PriceEntry>;
+    /** RDS on-demand Single-AZ, $/hour, by engine then instance class (with `db.`). */
+    rdsInstanceHourly: Record<string, Record<string, PriceEntry>>;
+    /** EBS, $/GB-month, by volume type. */
+    ebsGbMonth: Record<string, PriceEntry>;
+    /** RDS storage Single-AZ, $/GB-month, by storage type. */
+    rdsStorageGbMonth: Record<string, PriceEntry>;
+    /** By load balancer type ("application"). */
+    loadBalancer: Record<string, { hourly: PriceEntry; lcuHourly: PriceEntry }>;
+    natGatewayHourly: PriceEntry;
+    notes: string[];
+}
+
+export const PRICES_PATH = path.join(__dirname, "..", "..", "data", "prices.json");
+
+function checkEntry(data: PriceData, where: string, entry: PriceEntry | undefined, errors: string[]): void {
+    if (entry === undefined || typeof entry.usd !== "number" || !(entry.usd > 0)) {
+        errors.push(`${where}: usd must be a positive number`);
+        return;
+    }
+    if (!(entry.source in data.sources)) {
+        errors.push(`${where}: source "${entry.source}" is not listed under "sources"`);
+    }
+}
+
+/** Every price is positive and cites a listed source; returns the problems found. */
+export function validatePriceData(data: PriceData): string[] {
+    const errors: string[] = [];
+    if (!(data.hoursPerMonth > 0)) {
+        errors.push("hoursPerMonth must be positive");
+    }
+    for (const [k, v] of Object.entries(data.sources ?? {})) {
+        if (!v.title || !v.url || !v.retrieved) {
+            errors.push(`sources.${k}: title, url and retrieved are required`);
+        }
+    }
+    for (const [k, v] of Object.entries(data.ec2InstanceHourly ?? {})) {
+        checkEntry(data, `ec2InstanceHourly.${k}`, v, errors);
+    }
+    for (const [engine, classes] of Object.entries(data.rdsInstanceHourly ?? {})) {
+        for (const [k, v] of Object.entries(classes)) {
+            checkEntry(data, `rdsInstanceHourly.${engine}.${k}`, v, errors);
+        }
+    }
+    for (const [k, v] of Object.entries(data.ebsGbMonth ?? {})) {
+        checkEntry(data, `ebsGbMonth.${k}`, v, errors);
+    }
+    for (const [k, v] of Object.entries(data.rdsStorageGbMonth ?? {})) {
+        checkEntry(data, `rdsStorageGbMonth.${k}`, v, errors);
+    }
+    for (const [k, v] of Object.entries(data.loadBalancer ?? {})) {
+        checkEntry(data, `loadBalancer.${k}.hourly`, v.hourly, errors);
+        checkEntry(data, `loadBalancer.${k}.lcuHourly`, v.lcuHourly, errors);
+    }
+    checkEntry(data, "natGatewayHourly", data.natGatewayHourly, errors);
+    return errors;
+}
+
+let cached: PriceData | undefined;
+
+/** The pack's price file (read once per process); throws when it is inconsistent. */
+export function loadPrices(file: string = PRICES_PATH): PriceData {
+    if (file === PRICES_PATH && cached !== undefined) {
+        return cached;
+    }
+    const data = JSON.parse(fs.readFileSync(file, "utf8")) as PriceData;
+    const errors = validatePriceData(data);
+    if (errors.length > 0) {
+        throw new Error(`${file} is invalid:\n  ${errors.join("\n  ")}`);
+    }
+    if (file === PRICES_PATH) {
+        cached = data;
+    }
+    return data;
+}

@@ -1,0 +1,56 @@
+/**
+ * Pulumi type tokens of the AWS resources the policies inspect. The pack matches tokens instead of
+ * importing @pulumi/aws classes: loading the AWS SDK would add seconds to every policy run.
+ */
+import { Props, rawProps } from "./props";
+
+export const AWS = {
+    launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+    ec2Instance: "aws:ec2/instance:Instance",
+    rdsInstance: "aws:rds/instance:Instance",
+    autoscalingGroup: "aws:autoscaling/group:Group",
+    autoscalingSchedule: "aws:autoscaling/schedule:Schedule",
+    ebsVolume: "aws:ebs/volume:Volume",
+    natGateway: "aws:ec2/natGateway:NatGateway",
+    securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+    securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
+    securityGroupIngressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    acmCertificate: "aws:acm/certificate:Certificate",
+} as const;
+
+/** `aws.lb.*` and its alias module `aws.alb.*` register different tokens for the same resource. */
+export const LOAD_BALANCER_TYPES: readonly string[] = [
+    "aws:lb/loadBalancer:LoadBalancer",
+    "aws:alb/loadBalancer:LoadBalancer",
+];
+export const LISTENER_TYPES: readonly string[] = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"];
+
+export function isLoadBalancer(type: string): boolean {
+    return LOAD_BALANCER_TYPES.includes(type);
+}
+
+export function isListener(type: string): boolean {
+    return LISTENER_TYPES.includes(type);
+}
+
+export function isAwsType(type: string): boolean {
+    return type.startsWith("aws:");
+}
+
+/** The parts of a resource every policy needs, for per-resource and stack validation alike. */
+export interface ResourceView {
+    type: string;
+    name: string;
+    urn: string;
+    props: Props;
+}
+
+/** Builds a view with raw (unproxied) props from ResourceValidationArgs or a PolicyResource. */
+export function view(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): ResourceView {
+    return { type: resource.type, name: resource.name, urn: resource.urn, props: rawProps(resource.props) };
+}
+
+/** `aws:ec2/instance:Instance "api-node"`: how violation messages name a resource. */
+export function describe(resource: { type: string; name: string }): string {
+    return `${resource.type} "${resource.name}"`;
+}

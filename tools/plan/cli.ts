@@ -1,0 +1,59 @@
+// `npm run plan -- --stack <name|file> [--json] [--policy-config FILE]`
+import { plan, renderPlan, EXIT_PROGRAM_ERROR } from "./plan";
+
+interface CliArgs {
+    stack?: string;
+    json: boolean;
+    policyConfig?: string;
+}
+
+const USAGE = "usage: npm run plan -- --stack <name|Pulumi.<name>.yaml> [--json] [--policy-config FILE]";
+
+function parseArgs(argv: string[]): CliArgs {
+    const args: CliArgs = { json: false };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--json") {
+            args.json = true;
+        } else if (arg === "--stack" || arg === "--policy-config") {
+            const value = argv[++i];
+            if (value === undefined) {
+                throw new Error(`${arg} needs a value\n${USAGE}`);
+            }
+            if (arg === "--stack") {
+                args.stack = value;
+            } else {
+                args.policyConfig = value;
+            }
+        } else {
+            throw new Error(`unknown argument ${arg}\n${USAGE}`);
+        }
+    }
+    if (!args.stack) {
+        throw new Error(USAGE);
+    }
+    return args;
+}
+
+async function main(): Promise<number> {
+    let args: CliArgs;
+    try {
+        args = parseArgs(process.argv.slice(2));
+    } catch (err) {
+        console.error((err as Error).message);
+        return EXIT_PROGRAM_ERROR;
+    }
+    try {
+        const result = await plan({ stack: args.stack as string, policyConfig: args.policyConfig });
+        console.log(args.json ? JSON.stringify(result, null, 2) : renderPlan(result));
+        return result.exitCode;
+    } catch (err) {
+        console.error(`plan failed: ${(err as Error).message}`);
+        return EXIT_PROGRAM_ERROR;
+    }
+}
+
+main().then((code) => {
+    // Exit explicitly: the Pulumi runtime may still hold timers after a failed program.
+    process.exit(code);
+});

@@ -1,0 +1,181 @@
+import * as fs from "fs";
+import * as path from "path";
+import { runProgram, PROJECT_DIR, ProgramRun } from "../lib/mock-runtime";
+import type { RecordedResource } from "../lib/recorded-resource";
+import { loadPolicyPackConfig, startPolicyPack, PolicyPackClient, PolicyViolation, EnforcementLevel, PolicyPackConfigFile } from "../analyzer/client";
+import type { CostEstimate } from "../../policy-pack/policies/lib/estimate";
+import { ESTIMATE_JSON_PREFIX } from "../../policy-pack/policies/lib/report";
+
+/** Exit codes: the contract CI and scripts rely on. */
+export const EXIT_CLEAN = 0;
+export const EXIT_MANDATORY_VIOLATION = 1;
+export const EXIT_PROGRAM_ERROR = 2;
+
+export interface PlanOptions {
+    /** Stack name (Pulumi.<stack>.yaml) or a path to any stack file. */
+    stack: string;
+    /** Policy pack config; default policy-pack/config/<environment>.json. */
+    policyConfig?: string;
+    projectDir?: string;
+    /** A running pack to reuse (tests plan many stacks); by default one is started and stopped. */
+    pack?: PolicyPackClient;
+}
+
+export interface PlanResult {
+    stack: string;
+    environment?: string;
+    exitCode: number;
+    /** The program's error (config or apply), when it failed. */
+    error?: { name: string; message: string };
+    policyPack?: { name: string; version: string; config?: string };
+    resources: { urn: string; type: string; name: string; parent?: string; protect: boolean }[];
+    violations: PolicyViolation[];
+    costEstimate?: CostEstimate;
+    timings: { programMs: number; policyMs: number; analyses: number };
+}
+
+/**
+ * Runs the real program under mocks with the stack's config, then has the real policy pack,
+ * started as its own process, judge every resource through the analyzer protocol, exactly as
+ * `pulumi preview --policy-pack` does. No policy logic lives here.
+ */
+export async function plan(options: PlanOptions): Promise<PlanResult> {
+    const projectDir = options.projectDir ?? PROJECT_DIR;
+    const programStart = Date.now();
+    const run = await runProgram({ stack: options.stack, projectDir });
+    const programMs = Date.now() - programStart;
+    const environment = run.config.values["memory-spine:environment"];
+    const result: PlanResult = {
+        stack: run.stack,
+        environment,
+        exitCode: EXIT_CLEAN,
+        resources: run.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, protect: r.options.protect === true })),
+        violations: [],
+        timings: { programMs, policyMs: 0, analyses: 0 },
+    };
+    if (run.error) {
+        return { ...result, exitCode: EXIT_PROGRAM_ERROR, error: { name: run.error.name, message: run.error.message } };
+    }
+
+    const configFile = options.policyConfig ?? defaultPolicyConfig(projectDir, environment);
+    const policyConfig: PolicyPackConfigFile = configFile ? loadPolicyPackConfig(configFile) : {};
+    const policyStart = Date.now();
+    const pack = options.pack ?? (await startPolicyPack());
+    try {
+        const info = await pack.getAnalyzerInfo();
+        result.policyPack = { name: info.name, version: info.version, config: configFile ? path.relative(process.cwd(), configFile) : undefined };
+        await pack.configure(policyConfig);
+        await pack.configureStack({ stack: run.stack, project: "memory-spine", dryRun: true, config: run.config.values });
+        for (const resource of run.resources) {
+            result.violations.push(...(await pack.analyze(resource, { resources: run.resources })));
+            result.timings.analyses++;
+        }
+        result.violations.push(...(await pack.analyzeStack(run.resources)));
+        result.timings.analyses++;
+    } finally {
+        if (!options.pack) {
+            await pack.close();
+        }
+    }
+    result.timings.policyMs = Date.now() - policyStart;
+    result.costEstimate = extractEstimate(result.violations);
+    result.exitCode = result.violations.some((v) => v.enforcementLevel === "mandatory") ? EXIT_MANDATORY_VIOLATION : EXIT_CLEAN;
+    return result;
+}
+
+function defaultPolicyConfig(projectDir: string, environment: string | undefined): string | undefined {
+    const file = path.join(projectDir, "policy-pack", "config", `${environment}.json`);
+    return environment && fs.existsSync(file) ? file : undefined;
+}
+
+/** The pack reports its estimate as JSON after a fixed prefix; the plan only renders it. */
+export function extractEstimate(violations: readonly PolicyViolation[]): CostEstimate | undefined {
+    for (const violation of violations) {
+        const line = violation.message.split("\n").find((l) => l.startsWith(ESTIMATE_JSON_PREFIX));
+        if (line) {
+            return JSON.parse(line.slice(ESTIMATE_JSON_PREFIX.length)) as CostEstimate;
+        }
+    }
+    return undefined;
+}
+
+const LEVEL_ORDER: EnforcementLevel[] = ["mandatory", "remediate", "advisory", "disabled"];
+
+/** The plan for a person: resource tree, violations by enforcement level, cost table. */
+export function renderPlan(result: PlanResult, run?: Pick<ProgramRun, "resources">): string {
+    const lines: string[] = [];
+    lines.push(`Offline plan for stack "${result.stack}"${result.environment ? ` (environment ${result.environment})` : ""}`);
+    if (result.error) {
+        lines.push("", `${result.error.name === "ConfigError" ? "Configuration error" : "Program error"}:`, result.error.message, "", "Result: FAILED (exit 2)");
+        return lines.join("\n");
+    }
+    lines.push("", `Resources (${result.resources.length}):`);
+    lines.push(...renderTree(run?.resources ?? result.resources));
+
+    if (result.policyPack) {
+        lines.push("", `Policy pack ${result.policyPack.name} ${result.policyPack.version}${result.policyPack.config ? ` with ${result.policyPack.config}` : ""}:`);
+    }
+    const names = new Map(result.resources.map((r) => [r.urn, `${r.type} ${r.name}`]));
+    for (const level of LEVEL_ORDER) {
+        const found = result.violations.filter((v) => v.enforcementLevel === level && !(level === "advisory" && v.policyName === "cost-estimate-report"));
+        if (found.length === 0 && level !== "mandatory") {
+            continue;
+        }
+        lines.push(`  ${level} (${found.length})`);
+        for (const violation of found) {
+            const where = violation.urn ? names.get(violation.urn) ?? violation.urn : "stack";
+            lines.push(`    [${violation.policyName}] ${where}`);
+            for (const detail of violation.detail.split("\n").filter((l) => l.trim() !== "")) {
+                lines.push(`      ${detail}`);
+            }
+        }
+    }
+
+    if (result.costEstimate) {
+        lines.push("", ...renderEstimate(result.costEstimate));
+    }
+    const mandatory = result.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    lines.push("", mandatory === 0 ? "Result: PASSED (no mandatory violations)" : `Result: FAILED (${mandatory} mandatory violation${mandatory === 1 ? "" : "s"}, exit 1)`);
+    return lines.join("\n");
+}
+
+function renderTree(resources: readonly Pick<RecordedResource, "urn" | "type" | "name" | "parent">[]): string[] {
+    const children = new Map<string | undefined, typeof resources[number][]>();
+    const known = new Set(resources.map((r) => r.urn));
+    for (const resource of resources) {
+        const parent = resource.parent && known.has(resource.parent) ? resource.parent : undefined;
+        children.set(parent, [...(children.get(parent) ?? []), resource]);
+    }
+    const out: string[] = [];
+    const walk = (parent: string | undefined, depth: number) => {
+        const list = [...(children.get(parent) ?? [])].sort((a, b) => Number(children.has(b.urn)) - Number(children.has(a.urn)) || a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+        for (const resource of list) {
+            out.push(`${"  ".repeat(depth + 1)}${children.has(resource.urn) ? "+" : "-"} ${resource.type}  ${resource.name}`);
+            walk(resource.urn, depth + 1);
+        }
+    };
+    walk(undefined, 0);
+    return out;
+}
+
+function money(value: number): string {
+    return `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+function renderEstimate(estimate: CostEstimate): string[] {
+    const header = ["item", "resource", "desired", "with schedule", "max capacity"];
+    const rows = estimate.lines.map((l) => [l.item, l.name, money(l.monthlyUsd.desired), money(l.monthlyUsd.withSchedule), money(l.monthlyUsd.max)]);
+    const t = estimate.totals;
+    rows.push(["total", "", money(t.desiredMonthlyUsd), money(t.withScheduleMonthlyUsd), money(t.maxMonthlyUsd)]);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const format = (row: string[]) => "  " + row.map((cell, i) => (i >= 2 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ");
+    const out = [`Cost estimate (${estimate.currency}/month, ${estimate.region} on-demand, ${estimate.hoursPerMonth} h/month):`, format(header), format(widths.map((w) => "-".repeat(w)))];
+    out.push(...rows.slice(0, -1).map(format), format(widths.map((w) => "-".repeat(w))), format(rows[rows.length - 1]));
+    if (t.scheduleSavingMonthlyUsd > 0) {
+        out.push(`  off-hours schedule saves ${money(t.scheduleSavingMonthlyUsd)}/month`);
+    }
+    for (const item of estimate.unpriced) {
+        out.push(`  unpriced: ${item.item} (${item.name}): ${item.reason}`);
+    }
+    return out;
+}
