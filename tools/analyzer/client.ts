@@ -158,7 +158,19 @@ const SEVERITY_FROM_PB: Record<number, PolicyViolation["severity"]> = {
     [pb.PolicySeverity.POLICY_SEVERITY_CRITICAL]: "critical",
 };
 
-/** Plain JSON for protobuf Struct: drops undefined/functions, Date -> ISO, Buffer -> base64. */
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/**
+ * Plain JSON for protobuf Struct, in the form the engine hands properties to analyzers: secrets
+ * keep their signature wrapper, unknowns their sentinel; resource references become the
+ * referenced resource's id (its URN for components) and output values their value (a secret if
+ * they are secret, unknown if they have none), since the engine marshals analyzer properties
+ * without either. Drops undefined/functions; Date -> ISO string, Buffer -> base64.
+ */
 export function toJson(value: unknown): JsonValue | undefined {
     if (value === null) {
         return null;
@@ -187,8 +199,20 @@ export function toJson(value: unknown): JsonValue | undefined {
     if (Buffer.isBuffer(value)) {
         return value.toString("base64");
     }
+    const record = value as Record<string, unknown>;
+    if (record[SIG_KEY] === RESOURCE_REFERENCE_SIG) {
+        const id = typeof record["id"] === "string" && record["id"] !== "" ? record["id"] : undefined;
+        return toJson(id ?? record["urn"]);
+    }
+    if (record[SIG_KEY] === OUTPUT_VALUE_SIG) {
+        if (!("value" in record)) {
+            return UNKNOWN_VALUE;
+        }
+        const inner = toJson(record["value"]) ?? null;
+        return record["secret"] === true ? { [SIG_KEY]: SECRET_SIG, value: inner } : inner;
+    }
     const out: JsonObject = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    for (const [k, v] of Object.entries(record)) {
         const j = toJson(v);
         if (j !== undefined) {
             out[k] = j;
@@ -325,12 +349,24 @@ export class PolicyPackClient {
         return this.child.pid;
     }
 
+    /** A unary call; when the pack process has died, the error carries its stderr. */
+    private async rpc<Req, Res>(fn: Unary<Req, Res>, req: Req): Promise<Res> {
+        try {
+            return await call(fn, req);
+        } catch (e) {
+            if (this.child.exitCode !== null || this.child.signalCode !== null) {
+                throw new Error(`${(e as Error).message}\npolicy pack process ended (code ${this.child.exitCode}, signal ${this.child.signalCode}):\n${this.stderr()}`);
+            }
+            throw e;
+        }
+    }
+
     /** Name, version, policies (with enforcement levels and config schemas) and initial config. */
     async getAnalyzerInfo(): Promise<AnalyzerInfo> {
         if (this.info !== undefined) {
             return this.info;
         }
-        const res = await call<Empty, pb.AnalyzerInfo>((q, cb) => this.client.getAnalyzerInfo(q, cb), new Empty());
+        const res = await this.rpc<Empty, pb.AnalyzerInfo>((q, cb) => this.client.getAnalyzerInfo(q, cb), new Empty());
         const policyTypes: Record<number, AnalyzerPolicyInfo["policyType"]> = {
             [pb.PolicyType.POLICY_TYPE_RESOURCE]: "resource",
             [pb.PolicyType.POLICY_TYPE_STACK]: "stack",
@@ -373,7 +409,7 @@ export class PolicyPackClient {
 
     /** The version the pack reports in GetPluginInfo. */
     async getPluginInfo(): Promise<string> {
-        const res = await call<Empty, { getVersion(): string }>((q, cb) => this.client.getPluginInfo(q, cb), new Empty());
+        const res = await this.rpc<Empty, { getVersion(): string }>((q, cb) => this.client.getPluginInfo(q, cb), new Empty());
         return res.getVersion();
     }
 
@@ -396,7 +432,7 @@ export class PolicyPackClient {
             pc.setProperties(toStruct(c.properties));
             map.set(name, pc);
         }
-        await call<pb.ConfigureAnalyzerRequest, Empty>((q, cb) => this.client.configure(q, cb), req);
+        await this.rpc<pb.ConfigureAnalyzerRequest, Empty>((q, cb) => this.client.configure(q, cb), req);
         return reconciled.config;
     }
 
@@ -413,7 +449,7 @@ export class PolicyPackClient {
         for (const [k, v] of Object.entries(stack.config ?? {})) {
             req.getConfigMap().set(k, v);
         }
-        await call<pb.AnalyzerStackConfigureRequest, pb.AnalyzerStackConfigureResponse>(
+        await this.rpc<pb.AnalyzerStackConfigureRequest, pb.AnalyzerStackConfigureResponse>(
             (q, cb) => this.client.configureStack(q, cb),
             req,
         );
@@ -435,7 +471,7 @@ export class PolicyPackClient {
         if (provider) {
             req.setProvider(provider);
         }
-        const res = await call<pb.AnalyzeRequest, pb.AnalyzeResponse>((q, cb) => this.client.analyze(q, cb), req);
+        const res = await this.rpc<pb.AnalyzeRequest, pb.AnalyzeResponse>((q, cb) => this.client.analyze(q, cb), req);
         return decodeResponse(res, resource.urn);
     }
 
@@ -477,7 +513,7 @@ export class PolicyPackClient {
                 return ar;
             }),
         );
-        const res = await call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>((q, cb) => this.client.analyzeStack(q, cb), req);
+        const res = await this.rpc<pb.AnalyzeStackRequest, pb.AnalyzeResponse>((q, cb) => this.client.analyzeStack(q, cb), req);
         return decodeResponse(res);
     }
 

@@ -41,6 +41,9 @@ export interface PlanResult {
  */
 export async function plan(options: PlanOptions): Promise<PlanResult> {
     const projectDir = options.projectDir ?? PROJECT_DIR;
+    // The pack boots in its own process while the program runs here: the two overlap.
+    const packStarting = options.pack ? Promise.resolve(options.pack) : startPolicyPack();
+    packStarting.catch(() => undefined);
     const programStart = Date.now();
     const run = await runProgram({ stack: options.stack, projectDir });
     const programMs = Date.now() - programStart;
@@ -54,24 +57,26 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
         timings: { programMs, policyMs: 0, analyses: 0 },
     };
     if (run.error) {
+        if (!options.pack) {
+            await (await packStarting).close();
+        }
         return { ...result, exitCode: EXIT_PROGRAM_ERROR, error: { name: run.error.name, message: run.error.message } };
     }
 
     const configFile = options.policyConfig ?? defaultPolicyConfig(projectDir, environment);
     const policyConfig: PolicyPackConfigFile = configFile ? loadPolicyPackConfig(configFile) : {};
     const policyStart = Date.now();
-    const pack = options.pack ?? (await startPolicyPack());
+    const pack = await packStarting;
     try {
         const info = await pack.getAnalyzerInfo();
         result.policyPack = { name: info.name, version: info.version, config: configFile ? path.relative(process.cwd(), configFile) : undefined };
         await pack.configure(policyConfig);
         await pack.configureStack({ stack: run.stack, project: "memory-spine", dryRun: true, config: run.config.values });
-        for (const resource of run.resources) {
-            result.violations.push(...(await pack.analyze(resource, { resources: run.resources })));
-            result.timings.analyses++;
-        }
-        result.violations.push(...(await pack.analyzeStack(run.resources)));
-        result.timings.analyses++;
+        // Independent requests: in flight together, like the engine's parallel steps.
+        const perResource = await Promise.all(run.resources.map((resource) => pack.analyze(resource, { resources: run.resources })));
+        const stack = await pack.analyzeStack(run.resources);
+        result.violations.push(...perResource.flat(), ...stack);
+        result.timings.analyses = run.resources.length + 1;
     } finally {
         if (!options.pack) {
             await pack.close();
