@@ -4,209 +4,211 @@ import { parseEstimateReport } from "../../policy-pack/policies/lib/report";
 import { PolicyConfigError, RecordedResource } from "../../tools/analyzer/client";
 import { T, clone, compliantStack, envConfig, find, launchTemplateInputs, only, resource, tags, usePack } from "./fixtures";
 
-const pack = usePack();
+describe("policy pack: cost", () => {
+    const pack = usePack();
 
-function withoutSchedules(resources: RecordedResource[]): RecordedResource[] {
-    return resources.filter((r) => r.type !== T.schedule);
-}
+    function withoutSchedules(resources: RecordedResource[]): RecordedResource[] {
+        return resources.filter((r) => r.type !== T.schedule);
+    }
 
-describe("cost: blocked-instance-types", () => {
-    before(async () => pack.get().configure(envConfig("prod")));
+    describe("cost: blocked-instance-types", () => {
+        before(async () => pack.get().configure(envConfig("prod")));
 
-    it("passes the compliant stack's launch template", async () => {
-        const lt = find(compliantStack("prod"), "api-lt");
-        expect(only(await pack.get().analyze(lt), "blocked-instance-types")).to.deep.equal([]);
-    });
-
-    it("refuses p5.48xlarge on a launch template, even with the approval tag", async () => {
-        const lt = resource(T.lt, "gpu-lt", { ...launchTemplateInputs("prod", "p5.48xlarge"), tags: tags("prod", { CostApproval: "FIN-42" }) });
-        const [v, ...rest] = only(await pack.get().analyze(lt), "blocked-instance-types");
-        expect(rest).to.deep.equal([]);
-        expect(v.enforcementLevel).to.equal("mandatory");
-        expect(v.policyPackName).to.equal("memory-spine-guardrails");
-        expect(v.urn).to.equal(lt.urn);
-        expect(v.detail).to.equal(
-            'aws:ec2/launchTemplate:LaunchTemplate "gpu-lt" sets instanceType = "p5.48xlarge": p5.48xlarge is never allowed. Choose a smaller instance type.',
-        );
-    });
-
-    it("refuses p4d.24xlarge without the CostApproval tag and allows it with one", async () => {
-        const inputs = { ami: "ami-1", instanceType: "p4d.24xlarge", tags: tags("prod") };
-        const refused = only(await pack.get().analyze(resource(T.instance, "trainer", inputs)), "blocked-instance-types");
-        expect(refused).to.have.lengthOf(1);
-        expect(refused[0].enforcementLevel).to.equal("mandatory");
-        expect(refused[0].detail).to.contain('aws:ec2/instance:Instance "trainer" sets instanceType = "p4d.24xlarge"');
-        expect(refused[0].detail).to.contain("Add the tag CostApproval=<approval ticket> to the resource");
-
-        const approved = resource(T.instance, "trainer", { ...inputs, tags: tags("prod", { CostApproval: "FIN-1234" }) });
-        expect(only(await pack.get().analyze(approved), "blocked-instance-types")).to.deep.equal([]);
-        const blank = resource(T.instance, "trainer", { ...inputs, tags: tags("prod", { CostApproval: " " }) });
-        expect(only(await pack.get().analyze(blank), "blocked-instance-types")).to.have.lengthOf(1);
-    });
-
-    it("strips db. from RDS classes and reads Auto Scaling overrides", async () => {
-        const db = resource(T.rds, "big-db", { engine: "postgres", instanceClass: "db.p4d.24xlarge", tags: tags("prod") });
-        const [v] = only(await pack.get().analyze(db), "blocked-instance-types");
-        expect(v.detail).to.contain('sets instanceClass = "db.p4d.24xlarge": p4d.24xlarge needs a cost approval');
-        const asg = resource(T.asg, "mixed", {
-            minSize: 1,
-            maxSize: 2,
-            mixedInstancesPolicy: { launchTemplate: { launchTemplateSpecification: { launchTemplateId: "lt-1" }, overrides: [{ instanceType: "m6i.large" }, { instanceType: "p5.48xlarge" }] } },
-            tags: [{ key: "Environment", value: "prod", propagateAtLaunch: true }],
-        });
-        const [o] = only(await pack.get().analyze(asg), "blocked-instance-types");
-        expect(o.detail).to.contain('mixedInstancesPolicy.launchTemplate.overrides[1].instanceType = "p5.48xlarge"');
-    });
-
-    it("takes its lists and tag key from the policy config", async () => {
-        const config = envConfig("prod");
-        config["blocked-instance-types"] = { approvalRequired: ["r6i.2xlarge"], neverAllowed: [], approvalTagKey: "FinOpsTicket" };
-        await pack.get().configure(config);
-        try {
+        it("passes the compliant stack's launch template", async () => {
             const lt = find(compliantStack("prod"), "api-lt");
-            const [v] = only(await pack.get().analyze(lt), "blocked-instance-types");
-            expect(v.detail).to.contain("Add the tag FinOpsTicket=<approval ticket>");
-        } finally {
-            await pack.get().configure(envConfig("prod"));
-        }
-    });
-});
-
-describe("cost: accelerators-prod-only", () => {
-    const g5 = (env: "dev" | "prod" | undefined): RecordedResource => {
-        const inputs = launchTemplateInputs("dev", "g5.xlarge");
-        inputs.tags = env === undefined ? { Team: "ml" } : tags(env);
-        return resource(T.lt, "gpu-lt", inputs);
-    };
-
-    it("refuses g5.xlarge in dev (Environment tag)", async () => {
-        await pack.get().configure(envConfig("prod"));
-        const [v, ...rest] = only(await pack.get().analyze(g5("dev")), "accelerators-prod-only");
-        expect(rest).to.deep.equal([]);
-        expect(v.enforcementLevel).to.equal("mandatory");
-        expect(v.detail).to.equal(
-            'aws:ec2/launchTemplate:LaunchTemplate "gpu-lt" sets instanceType = "g5.xlarge", a GPU/accelerator type (family "g"), in environment "dev": ' +
-                "accelerator instances are allowed only in prod. Choose a non-accelerator type such as r6i.xlarge or m6i.large.",
-        );
-    });
-
-    it("allows g5.xlarge in prod", async () => {
-        await pack.get().configure(envConfig("dev"));
-        expect(only(await pack.get().analyze(g5("prod")), "accelerators-prod-only")).to.deep.equal([]);
-    });
-
-    it("falls back on the policy config environment when the resource has no Environment tag", async () => {
-        await pack.get().configure(envConfig("dev"));
-        expect(only(await pack.get().analyze(g5(undefined)), "accelerators-prod-only")).to.have.lengthOf(1);
-        await pack.get().configure(envConfig("prod"));
-        expect(only(await pack.get().analyze(g5(undefined)), "accelerators-prod-only")).to.deep.equal([]);
-    });
-
-    it("does not mistake Graviton m6g for the g family", async () => {
-        await pack.get().configure(envConfig("dev"));
-        const lt = resource(T.lt, "arm-lt", launchTemplateInputs("dev", "m6g.large"));
-        expect(only(await pack.get().analyze(lt), "accelerators-prod-only")).to.deep.equal([]);
-    });
-});
-
-describe("cost: cost-estimate-report and monthly-cost-estimate", () => {
-    before(async () => pack.get().configure(envConfig("dev")));
-
-    it("reports the estimate as an advisory with a machine-readable payload", async () => {
-        const violations = await pack.get().analyzeStack(compliantStack("dev"));
-        const [report] = only(violations, "cost-estimate-report");
-        expect(report.enforcementLevel).to.equal("advisory");
-        expect(report.urn).to.equal(undefined);
-        expect(report.detail).to.match(/^estimate: \$191\.76\/month at desired capacity with schedules, \$231\.45\/month at desired capacity without schedules/);
-        expect(report.detail).to.contain("schedule: api-asg runs 65 of 168 h/week (down 0 20 * * *, up 0 7 * * 1-5, UTC)");
-        const estimate = parseEstimateReport(report.message);
-        expect(estimate?.totals).to.deep.equal({
-            desiredMonthlyUsd: 231.45,
-            withScheduleMonthlyUsd: 191.76,
-            maxMonthlyUsd: 360.92,
-            scheduleSavingMonthlyUsd: 39.69,
+            expect(only(await pack.get().analyze(lt), "blocked-instance-types")).to.deep.equal([]);
         });
-        expect(estimate?.unpriced).to.deep.equal([]);
-        expect(only(violations, "monthly-cost-estimate")).to.deep.equal([]);
-    });
 
-    it("lists an unpriced instance type as unpriced, not as $0", async () => {
-        const stack = compliantStack("dev");
-        (find(stack, "api-lt").inputs as { instanceType: string }).instanceType = "x2iedn.xlarge";
-        const [report] = only(await pack.get().analyzeStack(stack), "cost-estimate-report");
-        expect(report.detail).to.contain(
-            'unpriced (not included in the totals): EC2 x2iedn.xlarge (aws:autoscaling/group:Group "api-asg": no price for instance type "x2iedn.xlarge" in prices.json)',
-        );
-        const estimate = parseEstimateReport(report.message);
-        expect(estimate?.unpriced.map((u) => u.item)).to.deep.equal(["EC2 x2iedn.xlarge"]);
-        expect(estimate?.lines.some((l) => l.sku.startsWith("ec2:"))).to.equal(false);
-    });
+        it("refuses p5.48xlarge on a launch template, even with the approval tag", async () => {
+            const lt = resource(T.lt, "gpu-lt", { ...launchTemplateInputs("prod", "p5.48xlarge"), tags: tags("prod", { CostApproval: "FIN-42" }) });
+            const [v, ...rest] = only(await pack.get().analyze(lt), "blocked-instance-types");
+            expect(rest).to.deep.equal([]);
+            expect(v.enforcementLevel).to.equal("mandatory");
+            expect(v.policyPackName).to.equal("memory-spine-guardrails");
+            expect(v.urn).to.equal(lt.urn);
+            expect(v.detail).to.equal(
+                'aws:ec2/launchTemplate:LaunchTemplate "gpu-lt" sets instanceType = "p5.48xlarge": p5.48xlarge is never allowed. Choose a smaller instance type.',
+            );
+        });
 
-    it("refuses a stack whose estimate exceeds the environment budget", async () => {
-        const stack = compliantStack("dev");
-        (find(stack, "api-lt").inputs as { instanceType: string }).instanceType = "r6i.2xlarge";
-        Object.assign(find(stack, "api-asg").inputs, { desiredCapacity: 4, maxSize: 12 });
-        const [v, ...rest] = only(await pack.get().analyzeStack(withoutSchedules(stack)), "monthly-cost-estimate");
-        expect(rest).to.deep.equal([]);
-        expect(v.enforcementLevel).to.equal("mandatory");
-        // 4 x r6i.2xlarge 1471.68 + 4 x 50 GB 16 + ALB 22.265 + NAT 32.85 + RDS 105.85 + 5.75
-        expect(v.detail).to.match(/^Estimated \$1,654\.40\/month at desired capacity with schedules exceeds the dev budget of \$400\.00\/month \(monthlyBudgetUsd\) by \$1,254\.40\./);
-        expect(v.detail).to.contain('Largest items: EC2 r6i.2xlarge for aws:autoscaling/group:Group "api-asg" $1,471.68');
-        expect(v.detail).to.contain("raise monthlyBudgetUsd in policy-pack/config/dev.json");
-    });
+        it("refuses p4d.24xlarge without the CostApproval tag and allows it with one", async () => {
+            const inputs = { ami: "ami-1", instanceType: "p4d.24xlarge", tags: tags("prod") };
+            const refused = only(await pack.get().analyze(resource(T.instance, "trainer", inputs)), "blocked-instance-types");
+            expect(refused).to.have.lengthOf(1);
+            expect(refused[0].enforcementLevel).to.equal("mandatory");
+            expect(refused[0].detail).to.contain('aws:ec2/instance:Instance "trainer" sets instanceType = "p4d.24xlarge"');
+            expect(refused[0].detail).to.contain("Add the tag CostApproval=<approval ticket> to the resource");
 
-    it("counts the scale-to-zero schedule against the budget", async () => {
-        const stack = compliantStack("dev");
-        (find(stack, "api-lt").inputs as { instanceType: string }).instanceType = "r6i.xlarge";
-        Object.assign(find(stack, "api-asg").inputs, { desiredCapacity: 2, maxSize: 6 });
-        // Without the schedules: 2 x 183.96 + 8 + 166.715 = 542.64 > 400; with them 65/168 of the nodes: 312.16.
-        expect(only(await pack.get().analyzeStack(withoutSchedules(stack)), "monthly-cost-estimate")).to.have.lengthOf(1);
-        expect(only(await pack.get().analyzeStack(stack), "monthly-cost-estimate")).to.deep.equal([]);
-    });
+            const approved = resource(T.instance, "trainer", { ...inputs, tags: tags("prod", { CostApproval: "FIN-1234" }) });
+            expect(only(await pack.get().analyze(approved), "blocked-instance-types")).to.deep.equal([]);
+            const blank = resource(T.instance, "trainer", { ...inputs, tags: tags("prod", { CostApproval: " " }) });
+            expect(only(await pack.get().analyze(blank), "blocked-instance-types")).to.have.lengthOf(1);
+        });
 
-    it("requires monthlyBudgetUsd in the config", async () => {
-        const config = envConfig("dev");
-        config["monthly-cost-estimate"] = { environment: "dev" };
-        let error: unknown;
-        try {
+        it("strips db. from RDS classes and reads Auto Scaling overrides", async () => {
+            const db = resource(T.rds, "big-db", { engine: "postgres", instanceClass: "db.p4d.24xlarge", tags: tags("prod") });
+            const [v] = only(await pack.get().analyze(db), "blocked-instance-types");
+            expect(v.detail).to.contain('sets instanceClass = "db.p4d.24xlarge": p4d.24xlarge needs a cost approval');
+            const asg = resource(T.asg, "mixed", {
+                minSize: 1,
+                maxSize: 2,
+                mixedInstancesPolicy: { launchTemplate: { launchTemplateSpecification: { launchTemplateId: "lt-1" }, overrides: [{ instanceType: "m6i.large" }, { instanceType: "p5.48xlarge" }] } },
+                tags: [{ key: "Environment", value: "prod", propagateAtLaunch: true }],
+            });
+            const [o] = only(await pack.get().analyze(asg), "blocked-instance-types");
+            expect(o.detail).to.contain('mixedInstancesPolicy.launchTemplate.overrides[1].instanceType = "p5.48xlarge"');
+        });
+
+        it("takes its lists and tag key from the policy config", async () => {
+            const config = envConfig("prod");
+            config["blocked-instance-types"] = { approvalRequired: ["r6i.2xlarge"], neverAllowed: [], approvalTagKey: "FinOpsTicket" };
             await pack.get().configure(config);
-        } catch (e) {
-            error = e;
-        }
-        expect(error).to.be.instanceOf(PolicyConfigError);
-        expect((error as PolicyConfigError).errors).to.deep.equal(["monthly-cost-estimate: monthlyBudgetUsd is required"]);
-        await pack.get().configure(envConfig("dev"));
-    });
-});
-
-describe("cost: nonprod-scale-to-zero-schedule", () => {
-    it("passes non-prod groups with a scale-down and a scale-up schedule, and prod groups without", async () => {
-        await pack.get().configure(envConfig("staging"));
-        expect(only(await pack.get().analyzeStack(compliantStack("staging")), "nonprod-scale-to-zero-schedule")).to.deep.equal([]);
-        await pack.get().configure(envConfig("prod"));
-        expect(only(await pack.get().analyzeStack(compliantStack("prod")), "nonprod-scale-to-zero-schedule")).to.deep.equal([]);
+            try {
+                const lt = find(compliantStack("prod"), "api-lt");
+                const [v] = only(await pack.get().analyze(lt), "blocked-instance-types");
+                expect(v.detail).to.contain("Add the tag FinOpsTicket=<approval ticket>");
+            } finally {
+                await pack.get().configure(envConfig("prod"));
+            }
+        });
     });
 
-    it("refuses a non-prod Auto Scaling group without schedules", async () => {
-        await pack.get().configure(envConfig("dev"));
-        const stack = withoutSchedules(compliantStack("dev"));
-        const [v, ...rest] = only(await pack.get().analyzeStack(stack), "nonprod-scale-to-zero-schedule");
-        expect(rest).to.deep.equal([]);
-        expect(v.enforcementLevel).to.equal("mandatory");
-        expect(v.urn).to.equal(find(stack, "api-asg").urn);
-        expect(v.detail).to.equal(
-            'aws:autoscaling/group:Group "api-asg" in dev lacks a recurring scale-down to zero (desiredCapacity 0, minSize 0) and a recurring ' +
-                'scale-up (desiredCapacity > 0). Add aws.autoscaling.Schedule resources for the group, e.g. down "0 20 * * *" and up "0 7 * * 1-5".',
-        );
+    describe("cost: accelerators-prod-only", () => {
+        const g5 = (env: "dev" | "prod" | undefined): RecordedResource => {
+            const inputs = launchTemplateInputs("dev", "g5.xlarge");
+            inputs.tags = env === undefined ? { Team: "ml" } : tags(env);
+            return resource(T.lt, "gpu-lt", inputs);
+        };
+
+        it("refuses g5.xlarge in dev (Environment tag)", async () => {
+            await pack.get().configure(envConfig("prod"));
+            const [v, ...rest] = only(await pack.get().analyze(g5("dev")), "accelerators-prod-only");
+            expect(rest).to.deep.equal([]);
+            expect(v.enforcementLevel).to.equal("mandatory");
+            expect(v.detail).to.equal(
+                'aws:ec2/launchTemplate:LaunchTemplate "gpu-lt" sets instanceType = "g5.xlarge", a GPU/accelerator type (family "g"), in environment "dev": ' +
+                    "accelerator instances are allowed only in prod. Choose a non-accelerator type such as r6i.xlarge or m6i.large.",
+            );
+        });
+
+        it("allows g5.xlarge in prod", async () => {
+            await pack.get().configure(envConfig("dev"));
+            expect(only(await pack.get().analyze(g5("prod")), "accelerators-prod-only")).to.deep.equal([]);
+        });
+
+        it("falls back on the policy config environment when the resource has no Environment tag", async () => {
+            await pack.get().configure(envConfig("dev"));
+            expect(only(await pack.get().analyze(g5(undefined)), "accelerators-prod-only")).to.have.lengthOf(1);
+            await pack.get().configure(envConfig("prod"));
+            expect(only(await pack.get().analyze(g5(undefined)), "accelerators-prod-only")).to.deep.equal([]);
+        });
+
+        it("does not mistake Graviton m6g for the g family", async () => {
+            await pack.get().configure(envConfig("dev"));
+            const lt = resource(T.lt, "arm-lt", launchTemplateInputs("dev", "m6g.large"));
+            expect(only(await pack.get().analyze(lt), "accelerators-prod-only")).to.deep.equal([]);
+        });
     });
 
-    it("refuses a scale-down that leaves minSize above zero or a broken cron", async () => {
-        await pack.get().configure(envConfig("dev"));
-        const stack = clone(compliantStack("dev"));
-        Object.assign(find(stack, "api-scale-down").inputs, { minSize: 1 });
-        Object.assign(find(stack, "api-scale-up").inputs, { recurrence: "0 7 * *" });
-        const [v] = only(await pack.get().analyzeStack(stack), "nonprod-scale-to-zero-schedule");
-        expect(v.detail).to.contain('aws:autoscaling/schedule:Schedule "api-scale-down" sets desiredCapacity 0 but minSize 1: set minSize 0 too');
-        expect(v.detail).to.contain('cron "0 7 * *": expected 5 fields');
+    describe("cost: cost-estimate-report and monthly-cost-estimate", () => {
+        before(async () => pack.get().configure(envConfig("dev")));
+
+        it("reports the estimate as an advisory with a machine-readable payload", async () => {
+            const violations = await pack.get().analyzeStack(compliantStack("dev"));
+            const [report] = only(violations, "cost-estimate-report");
+            expect(report.enforcementLevel).to.equal("advisory");
+            expect(report.urn).to.equal(undefined);
+            expect(report.detail).to.match(/^estimate: \$191\.76\/month at desired capacity with schedules, \$231\.45\/month at desired capacity without schedules/);
+            expect(report.detail).to.contain("schedule: api-asg runs 65 of 168 h/week (down 0 20 * * *, up 0 7 * * 1-5, UTC)");
+            const estimate = parseEstimateReport(report.message);
+            expect(estimate?.totals).to.deep.equal({
+                desiredMonthlyUsd: 231.45,
+                withScheduleMonthlyUsd: 191.76,
+                maxMonthlyUsd: 360.92,
+                scheduleSavingMonthlyUsd: 39.69,
+            });
+            expect(estimate?.unpriced).to.deep.equal([]);
+            expect(only(violations, "monthly-cost-estimate")).to.deep.equal([]);
+        });
+
+        it("lists an unpriced instance type as unpriced, not as $0", async () => {
+            const stack = compliantStack("dev");
+            (find(stack, "api-lt").inputs as { instanceType: string }).instanceType = "x2iedn.xlarge";
+            const [report] = only(await pack.get().analyzeStack(stack), "cost-estimate-report");
+            expect(report.detail).to.contain(
+                'unpriced (not included in the totals): EC2 x2iedn.xlarge (aws:autoscaling/group:Group "api-asg": no price for instance type "x2iedn.xlarge" in prices.json)',
+            );
+            const estimate = parseEstimateReport(report.message);
+            expect(estimate?.unpriced.map((u) => u.item)).to.deep.equal(["EC2 x2iedn.xlarge"]);
+            expect(estimate?.lines.some((l) => l.sku.startsWith("ec2:"))).to.equal(false);
+        });
+
+        it("refuses a stack whose estimate exceeds the environment budget", async () => {
+            const stack = compliantStack("dev");
+            (find(stack, "api-lt").inputs as { instanceType: string }).instanceType = "r6i.2xlarge";
+            Object.assign(find(stack, "api-asg").inputs, { desiredCapacity: 4, maxSize: 12 });
+            const [v, ...rest] = only(await pack.get().analyzeStack(withoutSchedules(stack)), "monthly-cost-estimate");
+            expect(rest).to.deep.equal([]);
+            expect(v.enforcementLevel).to.equal("mandatory");
+            // 4 x r6i.2xlarge 1471.68 + 4 x 50 GB 16 + ALB 22.265 + NAT 32.85 + RDS 105.85 + 5.75
+            expect(v.detail).to.match(/^Estimated \$1,654\.40\/month at desired capacity with schedules exceeds the dev budget of \$400\.00\/month \(monthlyBudgetUsd\) by \$1,254\.40\./);
+            expect(v.detail).to.contain('Largest items: EC2 r6i.2xlarge for aws:autoscaling/group:Group "api-asg" $1,471.68');
+            expect(v.detail).to.contain("raise monthlyBudgetUsd in policy-pack/config/dev.json");
+        });
+
+        it("counts the scale-to-zero schedule against the budget", async () => {
+            const stack = compliantStack("dev");
+            (find(stack, "api-lt").inputs as { instanceType: string }).instanceType = "r6i.xlarge";
+            Object.assign(find(stack, "api-asg").inputs, { desiredCapacity: 2, maxSize: 6 });
+            // Without the schedules: 2 x 183.96 + 8 + 166.715 = 542.64 > 400; with them 65/168 of the nodes: 312.16.
+            expect(only(await pack.get().analyzeStack(withoutSchedules(stack)), "monthly-cost-estimate")).to.have.lengthOf(1);
+            expect(only(await pack.get().analyzeStack(stack), "monthly-cost-estimate")).to.deep.equal([]);
+        });
+
+        it("requires monthlyBudgetUsd in the config", async () => {
+            const config = envConfig("dev");
+            config["monthly-cost-estimate"] = { environment: "dev" };
+            let error: unknown;
+            try {
+                await pack.get().configure(config);
+            } catch (e) {
+                error = e;
+            }
+            expect(error).to.be.instanceOf(PolicyConfigError);
+            expect((error as PolicyConfigError).errors).to.deep.equal(["monthly-cost-estimate: monthlyBudgetUsd is required"]);
+            await pack.get().configure(envConfig("dev"));
+        });
+    });
+
+    describe("cost: nonprod-scale-to-zero-schedule", () => {
+        it("passes non-prod groups with a scale-down and a scale-up schedule, and prod groups without", async () => {
+            await pack.get().configure(envConfig("staging"));
+            expect(only(await pack.get().analyzeStack(compliantStack("staging")), "nonprod-scale-to-zero-schedule")).to.deep.equal([]);
+            await pack.get().configure(envConfig("prod"));
+            expect(only(await pack.get().analyzeStack(compliantStack("prod")), "nonprod-scale-to-zero-schedule")).to.deep.equal([]);
+        });
+
+        it("refuses a non-prod Auto Scaling group without schedules", async () => {
+            await pack.get().configure(envConfig("dev"));
+            const stack = withoutSchedules(compliantStack("dev"));
+            const [v, ...rest] = only(await pack.get().analyzeStack(stack), "nonprod-scale-to-zero-schedule");
+            expect(rest).to.deep.equal([]);
+            expect(v.enforcementLevel).to.equal("mandatory");
+            expect(v.urn).to.equal(find(stack, "api-asg").urn);
+            expect(v.detail).to.equal(
+                'aws:autoscaling/group:Group "api-asg" in dev lacks a recurring scale-down to zero (desiredCapacity 0, minSize 0) and a recurring ' +
+                    'scale-up (desiredCapacity > 0). Add aws.autoscaling.Schedule resources for the group, e.g. down "0 20 * * *" and up "0 7 * * 1-5".',
+            );
+        });
+
+        it("refuses a scale-down that leaves minSize above zero or a broken cron", async () => {
+            await pack.get().configure(envConfig("dev"));
+            const stack = clone(compliantStack("dev"));
+            Object.assign(find(stack, "api-scale-down").inputs, { minSize: 1 });
+            Object.assign(find(stack, "api-scale-up").inputs, { recurrence: "0 7 * *" });
+            const [v] = only(await pack.get().analyzeStack(stack), "nonprod-scale-to-zero-schedule");
+            expect(v.detail).to.contain('aws:autoscaling/schedule:Schedule "api-scale-down" sets desiredCapacity 0 but minSize 1: set minSize 0 too');
+            expect(v.detail).to.contain('cron "0 7 * *": expected 5 fields');
+        });
     });
 });

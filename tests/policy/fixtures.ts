@@ -288,7 +288,7 @@ export function envConfig(env: Env): PolicyPackConfigFile {
 /**
  * One pack process for the calling test file. It is started as soon as the file is loaded, so that
  * the packs of all test files boot in parallel while mocha loads the suite; `get()` returns it
- * inside tests, and the file's root `after` hook ends it.
+ * inside tests. Call it inside the file's top-level describe: its `after` hook ends the pack.
  */
 export function usePack(): { get(): PolicyPackClient } {
     let pack: PolicyPackClient | undefined;

@@ -1,8 +1,7 @@
 /** Load balancer / listener helpers for the TLS and ingress policies. */
-import { asBool, asString } from "./props";
+import { Props, asBool, asString } from "./props";
 import { StackResource, linked } from "./stack";
 import { isListener, isLoadBalancer } from "./types";
-import { Props } from "./props";
 
 export function loadBalancerType(props: Props): string {
     return asString(props["loadBalancerType"]) ?? "application";
