@@ -22,6 +22,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
+import type { RecordedResource } from "../lib/recorded-resource";
 import {
     ConfigurablePolicy,
     EnforcementLevel,
@@ -35,40 +36,8 @@ import {
 
 export * from "./config";
 
-/** A resource as registered by a Pulumi program (e.g. recorded under the mock runtime). */
-export interface RecordedResource {
-    urn: string;
-    type: string;
-    name: string;
-    custom: boolean;
-    inputs: Record<string, unknown>;
-    parent?: string;
-    /**
-     * Physical id (optional). When set, it is added as the `id` property in AnalyzeStack, as the
-     * engine's resource outputs carry it; policies fall back on it to link resources that have no
-     * property dependencies.
-     */
-    id?: string;
-    /**
-     * State the provider answered with (optional). AnalyzeStack sends the engine's view of each
-     * resource, its outputs: inputs overlaid with these, plus `id`.
-     */
-    outputs?: Record<string, unknown>;
-    options: {
-        protect?: boolean;
-        ignoreChanges?: string[];
-        deleteBeforeReplace?: boolean;
-        dependencies?: string[];
-        propertyDependencies?: Record<string, string[]>;
-        /** Provider reference: "<provider urn>::<provider id>". */
-        provider?: string;
-        additionalSecretOutputs?: string[];
-        retainOnDelete?: boolean;
-        aliases?: string[];
-        /** Pulumi duration strings ("10m", "1h30m", "45s"), as in CustomTimeouts. */
-        customTimeouts?: { create?: string; update?: string; delete?: string };
-    };
-}
+/** A resource as registered by a Pulumi program; one definition, shared with the mock runtime. */
+export type { RecordedResource };
 
 export interface PolicyViolation {
     policyName: string;
