@@ -1,12 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { Environment, ScaleSchedule, TlsSettings, VectorStoreEngine } from "./config";
+import type { StackConfig } from "./config";
 import { AccessLogBucket } from "./access-log-bucket";
 import { ApiCertificate } from "./api-certificate";
 import { API_PORT } from "./security-groups";
 import { autoScalingGroupTags, resourceName, resourceTags, Tags } from "./tags";
 import { renderTemplate } from "./user-data";
 import { ubuntuAmiId } from "./ubuntu-ami";
+import { EC2_ASSUME_ROLE_POLICY } from "./iam";
 
 /** TLS 1.3 with TLS 1.2 fallback: the strongest policy every current client supports. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -19,17 +20,12 @@ export interface NodeVaultSettings {
     qdrantSecretPath: string;
 }
 
-export interface MemorySpineClusterArgs {
-    environment: Environment;
-    instanceCount: number;
-    instanceType: string;
-    vectorStoreEngine: VectorStoreEngine;
-    enableTls: boolean;
-    vaultAddress: string;
-    containerImage: string;
-    targetCpuUtilization: number;
-    schedule: ScaleSchedule;
-    tls: TlsSettings;
+/** The stack settings the cluster is built from, as validated by components/config.ts. */
+type ClusterSettings = Pick<StackConfig,
+    "environment" | "instanceCount" | "instanceType" | "vectorStoreEngine" | "enableTls" | "vaultAddress"
+    | "containerImage" | "targetCpuUtilization" | "schedule" | "tls">;
+
+export interface MemorySpineClusterArgs extends ClusterSettings {
     vpcId: pulumi.Input<string>;
     publicSubnetIds: pulumi.Input<string[]>;
     privateSubnetIds: pulumi.Input<string[]>;
@@ -71,10 +67,7 @@ export class MemorySpineCluster extends pulumi.ComponentResource {
         const role = new aws.iam.Role(`${base}-node-role`, {
             namePrefix: `${base}-node-`,
             description: `Memory Spine ${env} API nodes`,
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            assumeRolePolicy: EC2_ASSUME_ROLE_POLICY,
             tags: tags(`${base}-node-role`),
         }, parent);
         const partition = aws.getPartitionOutput({}, parent).partition;

@@ -83,13 +83,13 @@ export class VaultSecrets extends pulumi.ComponentResource {
             policy: mount.path.apply((path) => readOnlyPolicy(path, env)),
         }, options);
 
-        const approlePath = args.settings.createAuthBackends
-            ? new vault.AuthBackend(`${this.roleName}-approle`, {
-                type: "approle",
-                path: args.settings.approlePath,
-                description: "AppRole machine auth",
-            }, options).path
-            : pulumi.output(args.settings.approlePath);
+        // Created here, or an existing mount referenced by its path.
+        const authBackendPath = (type: "approle" | "aws", path: string, description: string) =>
+            args.settings.createAuthBackends
+                ? new vault.AuthBackend(`${this.roleName}-${type}`, { type, path, description }, options).path
+                : pulumi.output(path);
+
+        const approlePath = authBackendPath("approle", args.settings.approlePath, "AppRole machine auth");
         new vault.approle.AuthBackendRole(`${this.roleName}-approle-role`, {
             backend: approlePath,
             roleName: this.roleName,
@@ -100,13 +100,7 @@ export class VaultSecrets extends pulumi.ComponentResource {
             tokenBoundCidrs: [args.vpcCidr],
         }, options);
 
-        const awsAuthPath = args.settings.createAuthBackends
-            ? new vault.AuthBackend(`${this.roleName}-aws`, {
-                type: "aws",
-                path: args.settings.awsAuthPath,
-                description: "AWS IAM machine auth for EC2 nodes",
-            }, options).path
-            : pulumi.output(args.settings.awsAuthPath);
+        const awsAuthPath = authBackendPath("aws", args.settings.awsAuthPath, "AWS IAM machine auth for EC2 nodes");
         new vault.aws.AuthBackendRole(`${this.roleName}-aws-role`, {
             backend: awsAuthPath,
             role: this.roleName,

@@ -5,6 +5,7 @@ import type { Environment, VectorStoreEngine, VectorStoreSettings } from "./conf
 import { resourceName, resourceTags, Tags } from "./tags";
 import { renderTemplate } from "./user-data";
 import { ubuntuAmiId } from "./ubuntu-ami";
+import { EC2_ASSUME_ROLE_POLICY } from "./iam";
 
 export const QDRANT_HTTP_PORT = 6333;
 export const QDRANT_GRPC_PORT = 6334;
@@ -101,10 +102,7 @@ export class VectorStore extends pulumi.ComponentResource {
 
         const role = new aws.iam.Role(`${base}-role`, {
             namePrefix: `${base}-`,
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            assumeRolePolicy: EC2_ASSUME_ROLE_POLICY,
             tags: tags(`${base}-role`),
         }, parent);
         const partition = aws.getPartitionOutput({}, parent).partition;
