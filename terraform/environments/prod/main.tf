@@ -1,0 +1,107 @@
+# One Memory Spine environment: network -> vector store -> API cluster -> Vault secrets ->
+# monitoring. Every environment directory holds this same file; only terraform.tfvars and the
+# state key in backend.tf differ.
+
+provider "aws" {
+  region = var.aws_region
+
+  default_tags {
+    tags = merge(var.tags, { Environment = var.environment, Service = "memory-spine" })
+  }
+}
+
+# No token argument: the provider reads VAULT_TOKEN from the environment, so the token is never
+# a variable, never in a file and never in state.
+provider "vault" {
+  address = var.vault_address
+}
+
+locals {
+  # One place for the KV v2 mount: the nodes read below it, the policy is derived from it.
+  provider_keys_mount = "secret/ai-providers"
+}
+
+module "networking" {
+  source = "../../modules/networking"
+
+  environment                 = var.environment
+  vpc_cidr                    = var.vpc_cidr
+  availability_zone_count     = var.availability_zone_count
+  existing_vpc_id             = var.existing_vpc_id
+  existing_public_subnet_ids  = var.existing_public_subnet_ids
+  existing_private_subnet_ids = var.existing_private_subnet_ids
+  tags                        = var.tags
+}
+
+module "vector_store" {
+  source = "../../modules/vector-store"
+
+  environment             = var.environment
+  vector_store_engine     = var.vector_store_engine
+  vpc_id                  = module.networking.vpc_id
+  private_subnet_ids      = module.networking.private_subnet_ids
+  node_security_group_id  = module.memory_spine.node_security_group_id
+  qdrant_version          = var.qdrant_version
+  qdrant_instance_type    = var.qdrant_instance_type
+  qdrant_volume_size_gb   = var.qdrant_volume_size_gb
+  db_instance_class       = var.db_instance_class
+  db_allocated_storage_gb = var.db_allocated_storage_gb
+  postgres_version        = var.postgres_version
+  tags                    = var.tags
+}
+
+module "memory_spine" {
+  source = "../../modules/memory-spine"
+
+  environment            = var.environment
+  instance_count         = var.instance_count
+  instance_type          = var.instance_type
+  vector_store_engine    = var.vector_store_engine
+  enable_tls             = var.enable_tls
+  vault_address          = var.vault_address
+  allowed_cidr_blocks    = var.allowed_cidr_blocks
+  vpc_id                 = module.networking.vpc_id
+  vpc_cidr               = module.networking.vpc_cidr
+  public_subnet_ids      = module.networking.public_subnet_ids
+  private_subnet_ids     = module.networking.private_subnet_ids
+  domain_name            = var.domain_name
+  hosted_zone_id         = var.hosted_zone_id
+  certificate_arn        = var.certificate_arn
+  container_image        = var.container_image
+  target_cpu_utilization = var.target_cpu_utilization
+  scale_down_cron        = var.scale_down_cron
+  scale_up_cron          = var.scale_up_cron
+  schedule_time_zone     = var.schedule_time_zone
+  vector_store_endpoint  = module.vector_store.endpoint
+  database_secret_arn    = module.vector_store.database_secret_arn
+  vault_aws_auth_path    = var.vault_aws_auth_path
+  vault_kv_mount_path    = local.provider_keys_mount
+  tags                   = var.tags
+}
+
+module "secrets" {
+  source = "../../modules/secrets"
+
+  environment                = var.environment
+  kv_mount_path              = local.provider_keys_mount
+  vpc_cidr                   = module.networking.vpc_cidr
+  node_role_arn              = module.memory_spine.node_role_arn
+  vector_store_engine        = var.vector_store_engine
+  qdrant_api_key             = module.vector_store.qdrant_api_key
+  openai_api_key             = var.openai_api_key
+  openai_org_id              = var.openai_org_id
+  create_vault_auth_backends = var.create_vault_auth_backends
+  vault_approle_backend_path = var.vault_approle_backend_path
+  vault_aws_auth_path        = var.vault_aws_auth_path
+}
+
+module "monitoring" {
+  source = "../../modules/monitoring"
+
+  environment              = var.environment
+  load_balancer_arn_suffix = module.memory_spine.load_balancer_arn_suffix
+  target_group_arn_suffix  = module.memory_spine.target_group_arn_suffix
+  autoscaling_group_name   = module.memory_spine.autoscaling_group_name
+  alert_email              = var.alert_email
+  tags                     = var.tags
+}

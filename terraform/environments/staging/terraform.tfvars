@@ -1,0 +1,19 @@
+# Staging: production-shaped at smaller scale (Qdrant, TLS, internal balancer).
+# Mirrors Pulumi.staging.yaml key for key; secrets never go here (export TF_VAR_openai_api_key).
+aws_region          = "us-east-1"
+environment         = "staging"
+instance_count      = 2
+instance_type       = "r6i.xlarge"
+vector_store_engine = "qdrant"
+enable_tls          = true
+vault_address       = "https://vault.staging.chaozcode.internal"
+allowed_cidr_blocks = [
+  "10.0.0.0/8", # internal services and VPN
+]
+vpc_cidr    = "10.20.0.0/16"
+domain_name = "memory-spine-staging.chaozcode.com"
+tags = {
+  Environment = "staging"
+  Team        = "platform-engineering"
+  CostCenter  = "engineering"
+}

@@ -1,0 +1,24 @@
+output "mount_path" {
+  description = "Path of the KV v2 mount holding the provider keys."
+  value       = vault_mount.provider_keys.path
+}
+
+output "openai_secret_path" {
+  description = "API path the nodes read the OpenAI entry from."
+  value       = "${vault_mount.provider_keys.path}/data/${var.environment}/openai"
+}
+
+output "policy_name" {
+  description = "Read-only Vault policy the nodes' tokens carry."
+  value       = vault_policy.memory_spine.name
+}
+
+output "approle_role_name" {
+  description = "Name of the AppRole role."
+  value       = vault_approle_auth_backend_role.memory_spine.role_name
+}
+
+output "aws_auth_role_name" {
+  description = "Name of the AWS auth (IAM) role the nodes log in with."
+  value       = vault_aws_auth_backend_role.memory_spine.role
+}

@@ -1,0 +1,21 @@
+output "endpoint" {
+  description = "Internal vector store connection endpoint: http://<ip>:6333 for Qdrant, <host>:5432 for pgvector."
+  value       = local.is_qdrant ? "http://${aws_instance.qdrant[0].private_ip}:${local.qdrant_http_port}" : aws_db_instance.pgvector[0].endpoint
+  sensitive   = true
+}
+
+output "security_group_id" {
+  description = "Security group of the vector store."
+  value       = aws_security_group.store.id
+}
+
+output "qdrant_api_key" {
+  description = "Qdrant's API key (empty with pgvector)."
+  value       = local.is_qdrant ? random_password.qdrant_api_key[0].result : ""
+  sensitive   = true
+}
+
+output "database_secret_arn" {
+  description = "Secrets Manager secret with the RDS-managed master credentials (empty with Qdrant)."
+  value       = local.is_qdrant ? "" : aws_db_instance.pgvector[0].master_user_secret[0].secret_arn
+}

@@ -1,0 +1,273 @@
+import { expect } from "chai";
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "@cdktf/hcl2json";
+import { hasCommand, renderTemplate, shellcheck, shellQuote, templateVariables } from "./helpers/template";
+import { HclBody, REPO_ROOT, TERRAFORM_ROOT, firstBlock, isHclBody, loadTerraform } from "./helpers/terraform";
+
+const DEPLOY_SCRIPT = path.join(TERRAFORM_ROOT, "scripts", "deploy.sh");
+const NODE_TEMPLATE = path.join(TERRAFORM_ROOT, "modules", "memory-spine", "templates", "user-data.sh.tpl");
+const QDRANT_TEMPLATE = path.join(TERRAFORM_ROOT, "modules", "vector-store", "templates", "qdrant-node.sh.tpl");
+const POLICY_DIR = path.join(TERRAFORM_ROOT, "policies");
+
+interface DeployRun {
+    status: number | null;
+    /** The terraform and curl command lines the script ran, in order. */
+    calls: string[];
+    output: string;
+}
+
+/** Runs deploy.sh with fake terraform and curl binaries that record their arguments. */
+function runDeploy(args: string[], fake: { planExit: number; curlExit?: number }): DeployRun {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deploy-test-"));
+    try {
+        const log = path.join(dir, "calls.log");
+        fs.writeFileSync(
+            path.join(dir, "terraform"),
+            [
+                "#!/bin/sh",
+                'echo "terraform $*" >> "$FAKE_LOG"',
+                'case " $* " in',
+                '  *" plan "*) exit "$FAKE_PLAN_EXIT" ;;',
+                '  *" output "*) echo "http://api.example.internal" ;;',
+                "esac",
+                "exit 0",
+                "",
+            ].join("\n"),
+            { mode: 0o755 },
+        );
+        fs.writeFileSync(path.join(dir, "curl"), '#!/bin/sh\necho "curl $*" >> "$FAKE_LOG"\nexit "$FAKE_CURL_EXIT"\n', { mode: 0o755 });
+        const result = spawnSync("bash", [DEPLOY_SCRIPT, ...args], {
+            env: {
+                ...process.env,
+                PATH: `${dir}:${process.env.PATH ?? ""}`,
+                FAKE_LOG: log,
+                FAKE_PLAN_EXIT: String(fake.planExit),
+                FAKE_CURL_EXIT: String(fake.curlExit ?? 0),
+                HEALTH_ATTEMPTS: "2",
+                HEALTH_INTERVAL_SECONDS: "0",
+            },
+            encoding: "utf8",
+        });
+        const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").filter((l) => l !== "") : [];
+        return { status: result.status, calls, output: `${result.stdout}${result.stderr}` };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+const SAMPLE_NODE_VALUES: Record<string, string> = {
+    environment: "dev",
+    vault_address: "https://vault.dev.chaozcode.internal",
+    vault_aws_auth_path: "aws",
+    vault_role: "memory-spine-dev",
+    openai_secret_path: "secret/ai-providers/data/dev/openai",
+    qdrant_secret_path: "",
+    vector_store_engine: "pgvector",
+    vector_store_endpoint: "memspine-dev-pgvector.abc.us-east-1.rds.amazonaws.com:5432",
+    database_secret_arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1",
+    container_image: "ghcr.io/chaozcode/memory-spine:1.0.0",
+    api_port: "8788",
+};
+
+const SAMPLE_QDRANT_VALUES: Record<string, string> = {
+    environment: "staging",
+    qdrant_version: "v1.15.0",
+    api_key_parameter: "/memory-spine/staging/qdrant/api-key",
+    data_volume_id: "vol-0123456789abcdef0",
+    http_port: "6333",
+    grpc_port: "6334",
+};
+
+function quoted(values: Record<string, string>): Record<string, string> {
+    return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, shellQuote(v)]));
+}
+
+describe("terraform: scripts and boot templates", function () {
+    describe("deploy.sh", function () {
+        it("applies the saved plan when plan -detailed-exitcode reports changes (exit 2), then checks /health", function () {
+            const run = runDeploy(["dev"], { planExit: 2 });
+            expect(run.status, run.output).to.equal(0);
+            const apply = run.calls.find((c) => / apply /.test(c));
+            expect(apply, run.calls.join("\n")).to.match(/-chdir=\S+\/terraform\/environments\/dev apply -input=false dev\.tfplan$/);
+            expect(run.calls.some((c) => / plan .*-out=dev\.tfplan .*-detailed-exitcode/.test(c))).to.equal(true);
+            expect(run.calls[run.calls.length - 1]).to.equal("curl -fsS --max-time 10 http://api.example.internal/health");
+        });
+
+        it("stops without applying when nothing changed (exit 0) or the plan failed (exit 1)", function () {
+            const unchanged = runDeploy(["staging"], { planExit: 0 });
+            expect(unchanged.status).to.equal(0);
+            expect(unchanged.calls.some((c) => / apply /.test(c))).to.equal(false);
+            const failed = runDeploy(["prod"], { planExit: 1 });
+            expect(failed.status).to.equal(1);
+            expect(failed.calls.some((c) => / apply /.test(c))).to.equal(false);
+            expect(failed.output).to.contain("Plan failed (exit 1)");
+        });
+
+        it("fails when the API never becomes healthy, and refuses unknown environments", function () {
+            const unhealthy = runDeploy(["dev"], { planExit: 2, curlExit: 7 });
+            expect(unhealthy.status).to.equal(1);
+            expect(unhealthy.calls.filter((c) => c.startsWith("curl"))).to.have.lengthOf(2);
+            expect(runDeploy(["qa"], { planExit: 0 }).status).to.equal(64);
+            expect(runDeploy([], { planExit: 0 }).status).to.not.equal(0);
+        });
+
+        it("passes shellcheck", function () {
+            if (!hasCommand("shellcheck")) {
+                this.skip();
+            }
+            expect(shellcheck(fs.readFileSync(DEPLOY_SCRIPT, "utf8"))).to.equal("");
+        });
+    });
+
+    describe("boot templates", function () {
+        it("shell-quote every value with format(\"'%s'\", replace(value, \"'\", \"'\\\\''\"))", async function () {
+            const tree = await loadTerraform();
+            for (const name of ["memory-spine", "vector-store"]) {
+                const text = tree.modules.get(name)?.files.map((f) => f.text).join("\n") ?? "";
+                expect(text, name).to.contain(`key => format("'%s'", replace(value, "'", "'\\\\''"))`);
+            }
+        });
+
+        it("quoting keeps a hostile value inert: bash reads back exactly the configured string", function () {
+            const hostile = "x'; touch /tmp/pwned-by-config; echo '$(id) ${HOME} \"q\"";
+            const rendered = renderTemplate("VALUE=${v}\nprintf '%s' \"$${VALUE}\"\n", { v: shellQuote(hostile) });
+            expect(execFileSync("bash", ["-c", rendered], { encoding: "utf8" })).to.equal(hostile);
+        });
+
+        it("the node script installs Docker and Vault Agent, logs in with AWS IAM auth and runs the pinned image on 8788", function () {
+            const template = fs.readFileSync(NODE_TEMPLATE, "utf8");
+            expect([...templateVariables(template)].sort()).to.deep.equal(Object.keys(SAMPLE_NODE_VALUES).sort());
+            const script = renderTemplate(template, quoted(SAMPLE_NODE_VALUES));
+            expect(script).to.match(/^#!\/usr\/bin\/env bash\n/);
+            expect(script).to.contain("set -euo pipefail");
+            expect(script).to.contain("apt-get install -y --no-install-recommends docker.io");
+            expect(script).to.contain('method "aws" {');
+            expect(script).to.contain('mount_path = "auth/${VAULT_AWS_AUTH_PATH}"');
+            expect(script).to.contain('type = "iam"');
+            expect(script).to.contain('{{ with secret "${OPENAI_SECRET_PATH}" }}');
+            for (const env of ["MEMORY_SPINE_ENVIRONMENT", "VAULT_ADDR", "VECTOR_STORE_ENGINE", "VECTOR_STORE_ENDPOINT"]) {
+                expect(script, env).to.contain(`${env}=\${`);
+            }
+            expect(script).to.contain("Restart=always");
+            expect(script).to.contain("-p ${API_PORT}:${API_PORT} ${CONTAINER_IMAGE}");
+            expect(script).to.contain("API_PORT='8788'");
+            expect(script).to.contain("aws secretsmanager get-secret-value");
+            expect(script).to.contain("-c 'CREATE EXTENSION IF NOT EXISTS vector'");
+        });
+
+        it("the Qdrant script mounts the data volume and runs the pinned release with its API key", function () {
+            const template = fs.readFileSync(QDRANT_TEMPLATE, "utf8");
+            expect([...templateVariables(template)].sort()).to.deep.equal(Object.keys(SAMPLE_QDRANT_VALUES).sort());
+            const script = renderTemplate(template, quoted(SAMPLE_QDRANT_VALUES));
+            expect(script).to.contain("set -euo pipefail");
+            expect(script).to.contain('mkfs.ext4 -L qdrant-data "${DATA_DEVICE}"');
+            expect(script).to.contain("QDRANT__SERVICE__API_KEY");
+            expect(script).to.contain("qdrant/qdrant:${QDRANT_VERSION}");
+        });
+
+        for (const [name, file, values] of [
+            ["node", NODE_TEMPLATE, SAMPLE_NODE_VALUES],
+            ["qdrant", QDRANT_TEMPLATE, SAMPLE_QDRANT_VALUES],
+        ] as const) {
+            it(`the rendered ${name} script passes bash -n and shellcheck`, function () {
+                const script = renderTemplate(fs.readFileSync(file, "utf8"), quoted(values));
+                execFileSync("bash", ["-n"], { input: script });
+                if (!hasCommand("shellcheck")) {
+                    this.skip();
+                }
+                expect(shellcheck(script)).to.equal("");
+            });
+        }
+
+        it("templatefile would reject an unescaped shell expansion", function () {
+            expect(() => renderTemplate("echo ${HOME:-x}", {})).to.throw(/not a plain variable/);
+            expect(() => renderTemplate("echo ${home}", {})).to.throw(/no value/);
+            expect(renderTemplate("echo $${HOME}", {})).to.equal("echo ${HOME}");
+        });
+    });
+
+    describe("Sentinel policy set", function () {
+        const required = [
+            "restrict-instance-types",
+            "no-gpu-outside-prod",
+            "mandatory-tags",
+            "cost-limit",
+            "imdsv2-required",
+            "ebs-encryption",
+            "rds-encryption-private",
+            "no-open-ingress",
+            "tls-listener-policy",
+            "deletion-protection-prod",
+        ];
+        let policies: Map<string, HclBody>;
+
+        before(async function () {
+            const file = path.join(POLICY_DIR, "sentinel.hcl");
+            const document = (await parse(path.relative(REPO_ROOT, file), fs.readFileSync(file, "utf8"))) as { policy?: Record<string, HclBody[]> };
+            policies = new Map(Object.entries(document.policy ?? {}).map(([name, bodies]) => [name, firstBlock(bodies) ?? {}]));
+        });
+
+        it("has one policy block per .sentinel file, each pointing at its own file", function () {
+            const files = fs.readdirSync(POLICY_DIR).filter((f) => f.endsWith(".sentinel")).map((f) => f.replace(/\.sentinel$/, "")).sort();
+            expect(files).to.include.members(required);
+            expect([...policies.keys()].sort()).to.deep.equal(files);
+            for (const [name, policy] of policies) {
+                expect(policy.source, name).to.equal(`./${name}.sentinel`);
+                expect(policy.enforcement_level, name).to.be.oneOf(["advisory", "soft-mandatory", "hard-mandatory"]);
+            }
+        });
+
+        it("hard-mandates security and blocked types, soft-mandates the budget", function () {
+            for (const name of required.filter((n) => n !== "cost-limit")) {
+                expect(policies.get(name)?.enforcement_level, name).to.equal("hard-mandatory");
+            }
+            expect(policies.get("cost-limit")?.enforcement_level).to.equal("soft-mandatory");
+        });
+
+        it("budgets and blocked types agree with the CrossGuard pack's per-environment config", function () {
+            const params = firstBlock(policies.get("cost-limit")?.params);
+            const budgets = params && isHclBody(params.budgets) ? params.budgets : {};
+            expect(budgets).to.deep.equal({ dev: 400, staging: 1500, prod: 6000 });
+            const costPolicy = fs.readFileSync(path.join(POLICY_DIR, "cost-limit.sentinel"), "utf8");
+            expect(costPolicy).to.contain('import "tfrun"').and.contain("tfrun.cost_estimate.proposed_monthly_cost");
+            expect(costPolicy).to.contain('param budgets default {"dev": 400, "staging": 1500, "prod": 6000}');
+            const types = fs.readFileSync(path.join(POLICY_DIR, "restrict-instance-types.sentinel"), "utf8");
+            const gpu = fs.readFileSync(path.join(POLICY_DIR, "no-gpu-outside-prod.sentinel"), "utf8");
+            for (const env of ["dev", "staging", "prod"] as const) {
+                const pack = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "policy-pack", "config", `${env}.json`), "utf8")) as Record<string, Record<string, unknown>>;
+                expect(pack["monthly-cost-estimate"].monthlyBudgetUsd, env).to.equal(budgets[env]);
+                expect(types).to.contain(`param approval_required default ${JSON.stringify(pack["blocked-instance-types"].approvalRequired)}`);
+                expect(types).to.contain(`param never_allowed default ${JSON.stringify(pack["blocked-instance-types"].neverAllowed)}`);
+                expect(types).to.contain(`param approval_tag default ${JSON.stringify(pack["blocked-instance-types"].approvalTagKey)}`);
+                const prefixes = (pack["accelerators-prod-only"].acceleratorFamilyPrefixes as string[]).map((p) => JSON.stringify(p)).join(", ");
+                expect(gpu).to.contain(`param accelerator_families default [${prefixes}]`);
+            }
+        });
+
+        for (const name of required) {
+            it(`${name}.sentinel: known imports, a main rule, every param used, balanced brackets`, function () {
+                const text = fs.readFileSync(path.join(POLICY_DIR, `${name}.sentinel`), "utf8");
+                for (const m of text.matchAll(/^import "([^"]+)"/gm)) {
+                    expect(m[1], name).to.be.oneOf(["tfplan/v2", "tfrun", "strings", "decimal", "tfconfig/v2"]);
+                }
+                expect(text, name).to.match(/^main = rule \{$/m);
+                for (const m of text.matchAll(/^param ([a-z_]+) default/gm)) {
+                    const uses = text.split(new RegExp(`\\b${m[1]}\\b`)).length - 1;
+                    expect(uses, `${name}: param ${m[1]} is used`).to.be.greaterThan(1);
+                }
+                const code = text.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/#.*$/gm, "");
+                for (const [open, close] of [["{", "}"], ["[", "]"], ["(", ")"]]) {
+                    expect(code.split(open).length, `${name}: ${open}${close} balanced`).to.equal(code.split(close).length);
+                }
+            });
+        }
+
+        it("policy blocks set only source, enforcement_level and params", function () {
+            const keys = [...policies.values()].flatMap((p) => Object.keys(p));
+            expect([...new Set(keys)].sort()).to.deep.equal(["enforcement_level", "params", "source"]);
+        });
+    });
+});
