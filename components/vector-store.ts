@@ -71,6 +71,21 @@ export class VectorStore extends pulumi.ComponentResource {
                 tags: resourceTags(args.tags, `${resourceName(args.environment, "node")}-out-${args.engine}-${port}`),
             }, { parent: this });
         }
+        if (args.engine === "qdrant") {
+            // The provider strips AWS's default allow-all egress; the Qdrant node still needs to
+            // pull packages and its image, and to reach SSM, through NAT.
+            for (const port of [443, 80]) {
+                new aws.vpc.SecurityGroupEgressRule(`${sgName}-out-${port}`, {
+                    securityGroupId: securityGroup.id,
+                    description: port === 443 ? "HTTPS to registries, SSM and AWS APIs" : "HTTP to package mirrors",
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    cidrIpv4: "0.0.0.0/0",
+                    tags: resourceTags(args.tags, `${sgName}-out-${port}`),
+                }, { parent: this });
+            }
+        }
         this.securityGroupId = securityGroup.id;
 
         if (args.engine === "qdrant") {

@@ -108,6 +108,8 @@ for (const stack of ["staging", "prod"] as const) {
                 expect(rule.props.referencedSecurityGroupId).to.equal(outputOf(nodeGroup, "id"));
                 expect(rule.props.cidrIpv4).to.equal(undefined);
             }
+            const egress = resourcesOfType(run, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.props.securityGroupId === outputOf(qdrantGroup, "id"));
+            expect(egress.map((r) => r.props.fromPort), "the node installs packages and pulls its image").to.have.members([443, 80]);
         });
 
         it("API key generated once, a secret in SSM, in Vault and never in plain inputs", async () => {
