@@ -94,7 +94,8 @@ export interface StartOptions {
     /** Policy pack directory (default: <repo>/policy-pack). */
     packDir?: string;
     /**
-     * "transpile" (default): `node -r ts-node/register/transpile-only index.ts` in the pack dir.
+     * "transpile" (default): `node -r tools/lib/register-ts.js index.ts` in the pack dir (types
+     * stripped, transpiled output cached on disk).
      * "cli": `node @pulumi/pulumi/cmd/run-policy-pack <engine> <packDir>`, the command the CLI's
      * nodejs policy host runs (type-checks the pack first, so it is slower).
      */
@@ -523,7 +524,7 @@ function packCommand(packDir: string, mode: "transpile" | "cli"): string[] {
         // The CLI passes the engine address first; the policy host only drops it.
         return [runner, "127.0.0.1:0", packDir];
     }
-    return ["-r", require.resolve("ts-node/register/transpile-only"), path.join(packDir, "index.ts")];
+    return ["-r", path.join(__dirname, "..", "lib", "register-ts.js"), path.join(packDir, "index.ts")];
 }
 
 /** Starts the pack process, waits for the port it prints, and connects. */

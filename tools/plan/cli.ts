@@ -1,5 +1,8 @@
 // `npm run plan -- --stack <name|file> [--json] [--policy-config FILE]`
-import { plan, renderPlan, EXIT_PROGRAM_ERROR } from "./plan";
+import { startPolicyPack } from "../analyzer/client";
+
+/** Same value as plan.ts's EXIT_PROGRAM_ERROR, without loading the Pulumi SDK to read it. */
+const EXIT_PROGRAM_ERROR = 2;
 
 interface CliArgs {
     stack?: string;
@@ -43,13 +46,20 @@ async function main(): Promise<number> {
         console.error((err as Error).message);
         return EXIT_PROGRAM_ERROR;
     }
+    // Boot the policy pack first: its process starts while this one loads the Pulumi SDK and
+    // runs the program, which is most of the plan's wall time.
+    const pack = startPolicyPack();
+    pack.catch(() => undefined);
     try {
-        const result = await plan({ stack: args.stack as string, policyConfig: args.policyConfig });
+        const { plan, renderPlan } = await import("./plan");
+        const result = await plan({ stack: args.stack as string, policyConfig: args.policyConfig, pack });
         console.log(args.json ? JSON.stringify(result, null, 2) : renderPlan(result));
         return result.exitCode;
     } catch (err) {
         console.error(`plan failed: ${(err as Error).message}`);
         return EXIT_PROGRAM_ERROR;
+    } finally {
+        await (await pack.catch(() => undefined))?.close();
     }
 }
 

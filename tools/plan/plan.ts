@@ -18,7 +18,7 @@ export interface PlanOptions {
     policyConfig?: string;
     projectDir?: string;
     /** A running pack to reuse (tests plan many stacks); by default one is started and stopped. */
-    pack?: PolicyPackClient;
+    pack?: PolicyPackClient | Promise<PolicyPackClient>;
 }
 
 export interface PlanResult {

@@ -1,0 +1,33 @@
+// Fast TypeScript loader for the developer tools (offline plan, policy pack host): transpiles
+// each .ts file once with TypeScript's transpileModule and caches the JavaScript on disk keyed by
+// the source's content hash, so a warm run never loads the TypeScript compiler at all.
+// Type-checking stays with `tsc --noEmit` (npm test); this hook only strips types.
+"use strict";
+const crypto = require("crypto");
+const fs = require("fs");
+const path = require("path");
+const Module = require("module");
+
+const CACHE_DIR = path.join(__dirname, "..", "..", "node_modules", ".cache", "memory-spine-ts");
+const COMPILER_OPTIONS = { module: 1 /* CommonJS */, target: 9 /* ES2022 */, esModuleInterop: true, sourceMap: false, inlineSourceMap: true };
+let typescript;
+
+function transpile(source, filename) {
+    const key = crypto.createHash("sha256").update(filename).update("\0").update(source).digest("hex");
+    const cached = path.join(CACHE_DIR, `${key}.js`);
+    try {
+        return fs.readFileSync(cached, "utf8");
+    } catch {
+        typescript ??= require("typescript");
+        const output = typescript.transpileModule(source, { fileName: filename, compilerOptions: COMPILER_OPTIONS }).outputText;
+        fs.mkdirSync(CACHE_DIR, { recursive: true });
+        const temporary = `${cached}.${process.pid}.tmp`;
+        fs.writeFileSync(temporary, output);
+        fs.renameSync(temporary, cached);
+        return output;
+    }
+}
+
+Module._extensions[".ts"] = function loadTypeScript(module, filename) {
+    module._compile(transpile(fs.readFileSync(filename, "utf8"), filename), filename);
+};
