@@ -6,6 +6,7 @@ import { VectorStore } from "./components/vector-store";
 import { MemorySpineCluster } from "./components/cluster";
 import { VaultSecrets, PROVIDER_KEYS_MOUNT } from "./components/vault-secrets";
 import { vaultPort } from "./components/vault-address";
+import { Monitoring } from "./components/monitoring";
 
 const config = loadConfig();
 const env = config.environment;
@@ -74,6 +75,18 @@ const secrets = new VaultSecrets("vault-secrets", {
     qdrantApiKey: vectorStore.qdrantApiKey,
 });
 
+const monitoring = new Monitoring("monitoring", {
+    environment: env,
+    settings: config.monitoring,
+    vectorStoreEngine: config.vectorStoreEngine,
+    qdrantInstanceId: vectorStore.qdrantInstanceId,
+    loadBalancerArnSuffix: cluster.loadBalancerArnSuffix,
+    targetGroupArnSuffix: cluster.targetGroupArnSuffix,
+    autoScalingGroupName: cluster.autoScalingGroupName,
+    nodeRoleName: cluster.nodeRoleName,
+    tags: config.tags,
+});
+
 /** https:// when TLS is on, http:// otherwise. */
 export const apiEndpoint = cluster.apiEndpoint;
 /** Connection endpoint of the vector store (a Pulumi secret). */
@@ -84,3 +97,11 @@ export const securityGroupId = securityGroups.nodeSecurityGroupId;
 export const certificateValidationRecords = cluster.certificateValidationRecords;
 /** Vault policy the nodes' tokens carry. */
 export const vaultPolicyName = secrets.policyName;
+/** SNS topic every alarm, Prometheus alert and budget notification goes to. */
+export const alertTopicArn = monitoring.topicArn;
+/** CloudWatch dashboard of the environment. */
+export const dashboardName = monitoring.dashboardName;
+/** Amazon Managed Prometheus remote-write URL for the scrape agent. */
+export const prometheusRemoteWriteUrl = monitoring.prometheusRemoteWriteUrl;
+/** Monthly AWS Budget of the environment. */
+export const budgetName = monitoring.budgetName;

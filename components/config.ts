@@ -48,6 +48,22 @@ export interface VaultSettings {
     awsAuthPath: string;
 }
 
+/** Alert routing and alarm thresholds of the monitoring component. */
+export interface MonitoringSettings {
+    alertEmails: string[];
+    pagerEndpoint?: string;
+    alarmServerErrorCount: number;
+    alarmLatencyMs: number;
+    alarmCpuPercent: number;
+    alarmDbCpuPercent: number;
+    alarmDbFreeStorageGb: number;
+    alarmDbConnections: number;
+    enableGrafana: boolean;
+    /** 0 = the policy pack's monthlyBudgetUsd for this environment (components/budget.ts). */
+    monthlyBudgetUsd: number;
+    budgetEmails: string[];
+}
+
 /** A stack's configuration after validation: every value typed, every default applied. */
 export interface StackConfig {
     environment: Environment;
@@ -67,6 +83,7 @@ export interface StackConfig {
     schedule: ScaleSchedule;
     vectorStore: VectorStoreSettings;
     vault: VaultSettings;
+    monitoring: MonitoringSettings;
     /** The OpenAI credentials, only ever as Pulumi secrets; absent when not configured. */
     openai?: { apiKey: pulumi.Output<string>; organizationId: pulumi.Output<string> };
 }
@@ -107,6 +124,17 @@ export const CONFIG_DEFAULTS = {
     vaultAwsAuthPath: "aws",
     openaiApiKey: "",
     openaiOrgId: "",
+    alertEmails: [] as string[],
+    pagerEndpoint: "",
+    alarmServerErrorCount: 10,
+    alarmLatencyMs: 1000,
+    alarmCpuPercent: 85,
+    alarmDbCpuPercent: 80,
+    alarmDbFreeStorageGb: 10,
+    alarmDbConnections: 100,
+    enableGrafana: false,
+    monthlyBudgetUsd: 0,
+    budgetEmails: [] as string[],
 } as const;
 
 /** Keys whose values must arrive encrypted (`pulumi config set --secret`). */
@@ -276,6 +304,7 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string> =
 
     const vectorStore = checkVectorStore(text, problem);
     const vault = checkVaultSettings(text, problem);
+    const monitoring = checkMonitoring(raw, text, problem, isOneOf(environment, ENVIRONMENTS) ? environment : undefined);
 
     for (const key of SECRET_KEYS) {
         if (text(key) !== "" && !secretKeys.has(key)) {
@@ -315,6 +344,7 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string> =
         schedule: { scaleDownCron, scaleUpCron, timeZone: scheduleTimeZone },
         vectorStore,
         vault,
+        monitoring,
         openai: openaiApiKey === "" ? undefined : {
             apiKey: pulumi.secret(openaiApiKey),
             organizationId: pulumi.secret(text("openaiOrgId")),
@@ -373,6 +403,59 @@ function checkVaultSettings(text: TextOf, problem: Report): VaultSettings {
         }
     }
     return { createAuthBackends: createAuthBackends ?? true, ...paths };
+}
+
+const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+function checkMonitoring(raw: RawConfig, text: TextOf, problem: Report, env: Environment | undefined): MonitoringSettings {
+    const emails = (key: "alertEmails" | "budgetEmails"): string[] => {
+        const list = parseStringList(raw[key], CONFIG_DEFAULTS[key]);
+        if (list === undefined || !list.every((e) => EMAIL_PATTERN.test(e))) {
+            problem(key, "must be a list of e-mail addresses such as [\"oncall@example.com\"]");
+            return [];
+        }
+        return list;
+    };
+    const alertEmails = emails("alertEmails");
+    const budgetEmails = emails("budgetEmails");
+    const pagerEndpoint = text("pagerEndpoint");
+    if (pagerEndpoint !== "" && !/^https:\/\/[^\s/]+\.[^\s]+$/.test(pagerEndpoint)) {
+        problem("pagerEndpoint", "must be empty or an https:// URL of the pager's SNS integration");
+    }
+    const ranged = (key: keyof typeof CONFIG_DEFAULTS, min: number, max: number, unit: string): number => {
+        const value = parseInteger(text(key));
+        if (value === undefined || value < min || value > max) {
+            problem(key, `must be a whole number from ${min} to ${max} (${unit})`);
+            return 0;
+        }
+        return value;
+    };
+    const alarmServerErrorCount = ranged("alarmServerErrorCount", 1, 100000, "5xx responses per 5 minutes");
+    const alarmLatencyMs = ranged("alarmLatencyMs", 10, 60000, "milliseconds");
+    const alarmCpuPercent = ranged("alarmCpuPercent", 10, 100, "percent");
+    const alarmDbCpuPercent = ranged("alarmDbCpuPercent", 10, 100, "percent");
+    const alarmDbFreeStorageGb = ranged("alarmDbFreeStorageGb", 1, 65536, "GB");
+    const alarmDbConnections = ranged("alarmDbConnections", 1, 100000, "connections");
+    const monthlyBudgetUsd = ranged("monthlyBudgetUsd", 0, 10000000, "US dollars; 0 = the policy pack's budget");
+    const enableGrafana = parseBoolean(text("enableGrafana"));
+    if (enableGrafana === undefined) {
+        problem("enableGrafana", "must be true or false");
+    } else if (enableGrafana && env !== undefined && env !== "prod") {
+        problem("enableGrafana", "a Managed Grafana workspace is created in prod only; set it to false outside prod");
+    }
+    return {
+        alertEmails,
+        pagerEndpoint: pagerEndpoint || undefined,
+        alarmServerErrorCount,
+        alarmLatencyMs,
+        alarmCpuPercent,
+        alarmDbCpuPercent,
+        alarmDbFreeStorageGb,
+        alarmDbConnections,
+        enableGrafana: enableGrafana ?? false,
+        monthlyBudgetUsd,
+        budgetEmails,
+    };
 }
 
 /** Reads the stack's `memory-spine:` keys from the Pulumi engine and validates them. */

@@ -34,6 +34,8 @@ export class VectorStore extends pulumi.ComponentResource {
     /** Connection endpoint for the nodes, a secret: `http://<ip>:6333` or `<host>:5432`. */
     readonly endpoint: pulumi.Output<string>;
     readonly securityGroupId: pulumi.Output<string>;
+    /** The Qdrant node's instance id, for its status-check alarm; only with qdrant. */
+    readonly qdrantInstanceId?: pulumi.Output<string>;
     /** Qdrant's API key (secret); only with qdrant. */
     readonly qdrantApiKey?: pulumi.Output<string>;
     /** Secrets Manager secret holding the RDS-managed master credentials; only with pgvector. */
@@ -92,6 +94,7 @@ export class VectorStore extends pulumi.ComponentResource {
             const qdrant = this.createQdrant(args, securityGroup, isProd);
             this.endpoint = pulumi.secret(pulumi.interpolate`http://${qdrant.instance.privateIp}:${QDRANT_HTTP_PORT}`);
             this.qdrantApiKey = qdrant.apiKey;
+            this.qdrantInstanceId = qdrant.instance.id;
         } else {
             const database = this.createPostgres(args, securityGroup, isProd);
             this.endpoint = pulumi.secret(database.endpoint);

@@ -109,6 +109,36 @@ if [ "${VECTOR_STORE_ENGINE}" = "pgvector" ]; then
   printf 'VECTOR_STORE_USER=%s\nVECTOR_STORE_PASSWORD=%s\n' "${db_user}" "${db_password}" > /etc/memory-spine/database.env
 fi
 
+# Metrics: a Prometheus agent scrapes the API and the node exporter and remote-writes to this
+# environment's Amazon Managed Prometheus workspace (found by its alias; the node role may
+# aps:RemoteWrite to it). No workspace yet = no agent; the API still starts.
+imds_token=$(curl -fsS -X PUT "http://169.254.169.254/latest/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 300")
+aws_region=$(curl -fsS -H "X-aws-ec2-metadata-token: ${imds_token}" "http://169.254.169.254/latest/meta-data/placement/region")
+workspace_id=$(aws amp list-workspaces --region "${aws_region}" --alias "memspine-${ENVIRONMENT}" --query 'workspaces[0].workspaceId' --output text || true)
+if [ -n "${workspace_id}" ] && [ "${workspace_id}" != "None" ]; then
+  apt-get install -y --no-install-recommends prometheus prometheus-node-exporter
+  cat > /etc/prometheus/prometheus.yml <<PROM
+global:
+  scrape_interval: 30s
+  external_labels:
+    environment: ${ENVIRONMENT}
+scrape_configs:
+  - job_name: memory-spine
+    static_configs:
+      - targets: ['127.0.0.1:${API_PORT}']
+  - job_name: node
+    static_configs:
+      - targets: ['127.0.0.1:9100']
+remote_write:
+  - url: https://aps-workspaces.${aws_region}.amazonaws.com/workspaces/${workspace_id}/api/v1/remote_write
+    sigv4:
+      region: ${aws_region}
+PROM
+  echo 'ARGS="--enable-feature=agent"' > /etc/default/prometheus
+  systemctl enable prometheus-node-exporter
+  systemctl restart prometheus-node-exporter prometheus
+fi
+
 cat > /etc/systemd/system/memory-spine.service <<UNIT
 [Unit]
 Description=Memory Spine API (${ENVIRONMENT})

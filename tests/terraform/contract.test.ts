@@ -21,7 +21,6 @@ import {
 /** Variables only the Terraform form has, each for a reason. */
 const TERRAFORM_ONLY_VARIABLES: Record<string, string> = {
     aws_region: "the stack files' aws:region (provider config in Pulumi)",
-    alert_email: "the monitoring module, which the Pulumi program does not have yet",
 };
 /** Descriptions that tell Pulumi users how to set a value and so differ on purpose. */
 const CLI_SPECIFIC_DESCRIPTIONS = new Set(["openai_api_key"]);

@@ -329,9 +329,13 @@ describe("terraform: security and reliability settings", function () {
             const keyPolicy = monitoring.dataSources.get("aws_iam_policy_document.alerts_key") ?? {};
             const services = blocks(keyPolicy, "statement").flatMap((s) => blocks(s, "principals")).flatMap((p) => (Array.isArray(p.identifiers) ? p.identifiers : []));
             expect(services).to.include("cloudwatch.amazonaws.com");
-            const metrics = [...monitoring.resources].filter(([a]) => a.startsWith("aws_cloudwatch_metric_alarm.")).map(([, r]) => r.metric_name);
-            expect(metrics).to.have.members(["HTTPCode_Target_5XX_Count", "UnHealthyHostCount", "CPUUtilization"]);
-            expect(requireResource(monitoring, "aws_sns_topic_subscription.email").count).to.equal('${var.alert_email == "" ? 0 : 1}');
+            expect(services).to.include.members(["budgets.amazonaws.com", "aps.amazonaws.com"]);
+            const alarms = JSON.stringify([...monitoring.locals]);
+            for (const metric of ["HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count", "UnHealthyHostCount", "TargetResponseTime", "CPUUtilization", "FreeStorageSpace", "DatabaseConnections", "StatusCheckFailed"]) {
+                expect(alarms, metric).to.contain(metric);
+            }
+            expect(requireResource(monitoring, "aws_cloudwatch_metric_alarm.this").alarm_actions).to.deep.equal(["${aws_sns_topic.alerts.arn}"]);
+            expect(requireResource(monitoring, "aws_sns_topic_subscription.email").for_each).to.equal("${toset(var.alert_emails)}");
         });
     });
 });

@@ -43,6 +43,9 @@ const UNTAGGABLE_AWS_TYPES = new Set([
     "aws_autoscaling_schedule",
     "aws_kms_alias",
     "aws_sns_topic_subscription",
+    "aws_sns_topic_policy",
+    "aws_cloudwatch_dashboard",
+    "aws_prometheus_alert_manager_definition",
 ]);
 
 function allModules(tree: TerraformTree): TerraformModule[] {

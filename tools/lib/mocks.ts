@@ -75,6 +75,14 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
         case "vault:index/mount:Mount":
         case "vault:index/authBackend:AuthBackend":
             return { path: inputs.path };
+        case "aws:amp/workspace:Workspace":
+            return { ...common, id: `ws-${hex(name, 8)}-${hex(name + "w", 4)}`, prometheusEndpoint: `https://aps-workspaces.${MOCK_REGION}.amazonaws.com/workspaces/ws-${hex(name, 8)}-${hex(name + "w", 4)}/` };
+        case "aws:grafana/workspace:Workspace":
+            return { ...common, id: `g-${hex(name, 10)}`, endpoint: `g-${hex(name, 10)}.grafana-workspace.${MOCK_REGION}.amazonaws.com` };
+        case "aws:sns/topic:Topic":
+            return { ...common, arn: `arn:aws:sns:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:${physicalName}` };
+        case "aws:kms/key:Key":
+            return { ...common, keyId: `${hex(name, 8)}-0000-4000-8000-${hex(name, 12)}`, arn: `arn:aws:kms:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:key/${hex(name, 8)}-0000-4000-8000-${hex(name, 12)}` };
         case "aws:route53/record:Record":
             return { ...common, fqdn: inputs.name };
         default:

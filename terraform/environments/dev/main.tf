@@ -19,6 +19,10 @@ provider "vault" {
 locals {
   # One place for the KV v2 mount: the nodes read below it, the policy is derived from it.
   provider_keys_mount = "secret/ai-providers"
+
+  # One source for the budget: 0 = the environment's number in the policy pack's config, read
+  # here, never copied (the same file the CrossGuard cost policy and the Pulumi program read).
+  policy_budget_usd = jsondecode(file("${path.module}/../../../policy-pack/config/${var.environment}.json"))["monthly-cost-estimate"]["monthlyBudgetUsd"]
 }
 
 module "networking" {
@@ -102,6 +106,19 @@ module "monitoring" {
   load_balancer_arn_suffix = module.memory_spine.load_balancer_arn_suffix
   target_group_arn_suffix  = module.memory_spine.target_group_arn_suffix
   autoscaling_group_name   = module.memory_spine.autoscaling_group_name
-  alert_email              = var.alert_email
+  node_role_name           = module.memory_spine.node_role_name
+  vector_store_engine      = var.vector_store_engine
+  qdrant_instance_id       = module.vector_store.qdrant_instance_id
+  alert_emails             = var.alert_emails
+  pager_endpoint           = var.pager_endpoint
+  alarm_server_error_count = var.alarm_server_error_count
+  alarm_latency_ms         = var.alarm_latency_ms
+  alarm_cpu_percent        = var.alarm_cpu_percent
+  alarm_db_cpu_percent     = var.alarm_db_cpu_percent
+  alarm_db_free_storage_gb = var.alarm_db_free_storage_gb
+  alarm_db_connections     = var.alarm_db_connections
+  enable_grafana           = var.enable_grafana
+  monthly_budget_usd       = var.monthly_budget_usd > 0 ? var.monthly_budget_usd : local.policy_budget_usd
+  budget_emails            = var.budget_emails
   tags                     = var.tags
 }

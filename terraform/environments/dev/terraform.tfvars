@@ -16,3 +16,8 @@ tags = {
   Team        = "platform-engineering"
   CostCenter  = "engineering"
 }
+# Monitoring: dev alarms notify (no pager) and tolerate more noise.
+alarm_server_error_count = 50
+alarm_latency_ms         = 2000
+alarm_cpu_percent        = 90
+alarm_db_connections     = 50

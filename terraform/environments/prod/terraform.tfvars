@@ -20,3 +20,11 @@ tags = {
   CostCenter  = "infrastructure"
   Compliance  = "soc2"
 }
+# Monitoring: prod alarms page (set pager_endpoint to the pager's SNS integration URL).
+alert_emails = [
+  "platform-oncall@chaozcode.com",
+]
+alarm_server_error_count = 5
+alarm_latency_ms         = 500
+alarm_cpu_percent        = 75
+enable_grafana           = true

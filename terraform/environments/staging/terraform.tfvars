@@ -17,3 +17,9 @@ tags = {
   Team        = "platform-engineering"
   CostCenter  = "engineering"
 }
+# Monitoring: staging alarms notify the team by e-mail.
+alert_emails = [
+  "platform-engineering@chaozcode.com",
+]
+alarm_server_error_count = 20
+alarm_latency_ms         = 1500

@@ -356,8 +356,123 @@ variable "openai_org_id" {
   }
 }
 
-variable "alert_email" {
-  description = "Email address subscribed to the alarm topic; empty = no subscription (Terraform only: the Pulumi program has no monitoring yet)."
+variable "alert_emails" {
+  description = "E-mail addresses subscribed to the environment's alarm topic (each confirms once)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for e in var.alert_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
+    error_message = "alert_emails must be a list of e-mail addresses."
+  }
+}
+
+variable "pager_endpoint" {
+  description = "Optional https:// pager integration (e.g. PagerDuty's SNS endpoint) subscribed to the alarm topic; set it in prod so alarms page."
   type        = string
   default     = ""
+
+  validation {
+    condition     = var.pager_endpoint == "" || can(regex("^https://[^\\s/]+\\.[^\\s]+$", var.pager_endpoint))
+    error_message = "pager_endpoint must be empty or an https:// URL."
+  }
+}
+
+variable "alarm_server_error_count" {
+  description = "Alarm when the targets or the balancer answer more than this many 5xx responses in 5 minutes (twice in a row)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = floor(var.alarm_server_error_count) == var.alarm_server_error_count && var.alarm_server_error_count >= 1 && var.alarm_server_error_count <= 100000
+    error_message = "alarm_server_error_count must be a whole number from 1 to 100000."
+  }
+}
+
+variable "alarm_latency_ms" {
+  description = "Alarm when the p95 target response time stays above this many milliseconds."
+  type        = number
+  default     = 1000
+
+  validation {
+    condition     = floor(var.alarm_latency_ms) == var.alarm_latency_ms && var.alarm_latency_ms >= 10 && var.alarm_latency_ms <= 60000
+    error_message = "alarm_latency_ms must be a whole number from 10 to 60000."
+  }
+}
+
+variable "alarm_cpu_percent" {
+  description = "Alarm when the API nodes' average CPU percentage stays above this although the group scales out."
+  type        = number
+  default     = 85
+
+  validation {
+    condition     = floor(var.alarm_cpu_percent) == var.alarm_cpu_percent && var.alarm_cpu_percent >= 10 && var.alarm_cpu_percent <= 100
+    error_message = "alarm_cpu_percent must be a whole number from 10 to 100."
+  }
+}
+
+variable "alarm_db_cpu_percent" {
+  description = "pgvector only; alarm when the database CPU percentage stays above this."
+  type        = number
+  default     = 80
+
+  validation {
+    condition     = floor(var.alarm_db_cpu_percent) == var.alarm_db_cpu_percent && var.alarm_db_cpu_percent >= 10 && var.alarm_db_cpu_percent <= 100
+    error_message = "alarm_db_cpu_percent must be a whole number from 10 to 100."
+  }
+}
+
+variable "alarm_db_free_storage_gb" {
+  description = "pgvector only; alarm when the database's free storage falls below this many GB."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = floor(var.alarm_db_free_storage_gb) == var.alarm_db_free_storage_gb && var.alarm_db_free_storage_gb >= 1 && var.alarm_db_free_storage_gb <= 65536
+    error_message = "alarm_db_free_storage_gb must be a whole number from 1 to 65536."
+  }
+}
+
+variable "alarm_db_connections" {
+  description = "pgvector only; alarm when the database holds more than this many connections."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = floor(var.alarm_db_connections) == var.alarm_db_connections && var.alarm_db_connections >= 1 && var.alarm_db_connections <= 100000
+    error_message = "alarm_db_connections must be a whole number from 1 to 100000."
+  }
+}
+
+variable "enable_grafana" {
+  description = "Create an Amazon Managed Grafana workspace over the Prometheus workspace (prod only)."
+  type        = bool
+  default     = false
+
+  validation {
+    condition     = !var.enable_grafana || var.environment == "prod"
+    error_message = "enable_grafana: a Managed Grafana workspace is created in prod only."
+  }
+}
+
+variable "monthly_budget_usd" {
+  description = "Monthly AWS Budget limit in USD; 0 = the environment's budget in the policy pack's config (policy-pack/config/<env>.json, monthly-cost-estimate)."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = floor(var.monthly_budget_usd) == var.monthly_budget_usd && var.monthly_budget_usd >= 0 && var.monthly_budget_usd <= 10000000
+    error_message = "monthly_budget_usd must be a whole number from 0 to 10000000 (0 = the policy pack budget)."
+  }
+}
+
+variable "budget_emails" {
+  description = "E-mail addresses notified directly by the AWS Budget (besides the alarm topic)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for e in var.budget_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
+    error_message = "budget_emails must be a list of e-mail addresses."
+  }
 }

@@ -1,18 +1,55 @@
-# Minimal alerting for the Memory Spine API: an encrypted SNS topic (with an optional email
-# subscription) and alarms on target 5xx responses, unhealthy targets and node CPU.
+# Alerting, metrics and spend alerts of one Memory Spine environment (the Pulumi program's
+# components/monitoring.ts): an SNS topic on a customer managed key, CloudWatch alarms and a
+# dashboard, an Amazon Managed Prometheus workspace with rules and alert manager, Managed
+# Grafana in prod when enabled, and the monthly AWS Budget.
 #
-# The topic's key is a customer managed key: CloudWatch alarms cannot publish to a topic that
-# is encrypted with the AWS managed alias/aws/sns key, whose key policy cannot grant them
-# kms:GenerateDataKey* and kms:Decrypt.
+# The topic's key is a customer managed key: CloudWatch alarms, AWS Budgets and the Prometheus
+# alert manager cannot publish to a topic encrypted with the AWS managed alias/aws/sns key,
+# whose key policy cannot grant them kms:GenerateDataKey* and kms:Decrypt.
 
 locals {
-  tags = merge(var.tags, { Service = "memory-spine" })
-  name = "memspine-${var.environment}"
+  tags     = merge(var.tags, { Service = "memory-spine" })
+  name     = "memspine-${var.environment}"
+  services = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "aps.amazonaws.com"]
+  severity = var.environment == "prod" ? "page" : "notify"
+  region   = data.aws_region.current.region
+  grafana  = var.enable_grafana && var.environment == "prod"
+
+  lb    = { LoadBalancer = var.load_balancer_arn_suffix }
+  lb_tg = { LoadBalancer = var.load_balancer_arn_suffix, TargetGroup = var.target_group_arn_suffix }
+  db    = { DBInstanceIdentifier = "${local.name}-pgvector" }
+
+  # Every alarm this module knows; thresholds come from the stack config (same as alarmSpecs()).
+  # One object literal filtered by a for expression: a conditional between objects of
+  # different shapes would be a type error.
+  all_alarms = {
+    target-5xx          = { description = "the API nodes answer 5xx", namespace = "AWS/ApplicationELB", metric = "HTTPCode_Target_5XX_Count", statistic = "Sum", extended = null, period = 300, periods = 2, threshold = var.alarm_server_error_count, operator = "GreaterThanThreshold", dimensions = local.lb_tg }
+    elb-5xx             = { description = "the load balancer answers 5xx (no healthy target, timeouts)", namespace = "AWS/ApplicationELB", metric = "HTTPCode_ELB_5XX_Count", statistic = "Sum", extended = null, period = 300, periods = 2, threshold = var.alarm_server_error_count, operator = "GreaterThanThreshold", dimensions = local.lb }
+    unhealthy-hosts     = { description = "targets fail the /health check", namespace = "AWS/ApplicationELB", metric = "UnHealthyHostCount", statistic = "Maximum", extended = null, period = 60, periods = 3, threshold = 0, operator = "GreaterThanThreshold", dimensions = local.lb_tg }
+    p95-latency         = { description = "p95 target response time above ${var.alarm_latency_ms} ms", namespace = "AWS/ApplicationELB", metric = "TargetResponseTime", statistic = null, extended = "p95", period = 300, periods = 3, threshold = var.alarm_latency_ms / 1000, operator = "GreaterThanThreshold", dimensions = local.lb_tg }
+    cpu-high            = { description = "node CPU stays high although the group scales out", namespace = "AWS/EC2", metric = "CPUUtilization", statistic = "Average", extended = null, period = 300, periods = 3, threshold = var.alarm_cpu_percent, operator = "GreaterThanThreshold", dimensions = { AutoScalingGroupName = var.autoscaling_group_name } }
+    db-cpu              = { description = "pgvector database CPU high", namespace = "AWS/RDS", metric = "CPUUtilization", statistic = "Average", extended = null, period = 300, periods = 3, threshold = var.alarm_db_cpu_percent, operator = "GreaterThanThreshold", dimensions = local.db }
+    db-free-storage     = { description = "pgvector database has less than ${var.alarm_db_free_storage_gb} GB free", namespace = "AWS/RDS", metric = "FreeStorageSpace", statistic = "Minimum", extended = null, period = 300, periods = 1, threshold = var.alarm_db_free_storage_gb * 1073741824, operator = "LessThanThreshold", dimensions = local.db }
+    db-connections      = { description = "pgvector database connections high", namespace = "AWS/RDS", metric = "DatabaseConnections", statistic = "Maximum", extended = null, period = 300, periods = 2, threshold = var.alarm_db_connections, operator = "GreaterThanThreshold", dimensions = local.db }
+    qdrant-status-check = { description = "the Qdrant node fails its EC2 status checks", namespace = "AWS/EC2", metric = "StatusCheckFailed", statistic = "Maximum", extended = null, period = 60, periods = 2, threshold = 0, operator = "GreaterThanThreshold", dimensions = { InstanceId = var.qdrant_instance_id } }
+  }
+  engine_alarms = {
+    pgvector = ["db-cpu", "db-free-storage", "db-connections"]
+    qdrant   = ["qdrant-status-check"]
+  }
+  # Common alarms, plus the engine's own. The set depends on the engine only: an instance id is
+  # unknown until apply, and for_each keys must be known at plan time.
+  alarms = {
+    for key, alarm in local.all_alarms : key => alarm
+    if !contains(flatten(values(local.engine_alarms)), key) || contains(local.engine_alarms[var.vector_store_engine], key)
+  }
 }
 
 data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
 
 data "aws_iam_policy_document" "alerts_key" {
   statement {
@@ -27,13 +64,13 @@ data "aws_iam_policy_document" "alerts_key" {
   }
 
   statement {
-    sid       = "CloudWatchAlarmsPublish"
+    sid       = "AlertingServicesPublish"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
     resources = ["*"]
 
     principals {
       type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com"]
+      identifiers = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "aps.amazonaws.com"]
     }
 
     condition {
@@ -65,75 +102,218 @@ resource "aws_sns_topic" "alerts" {
   tags = merge(local.tags, { Name = "${local.name}-alerts" })
 }
 
+data "aws_iam_policy_document" "alerts_topic" {
+  statement {
+    sid       = "AlertingServicesPublish"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alerts.arn]
+
+    principals {
+      type        = "Service"
+      identifiers = local.services
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_sns_topic_policy" "alerts" {
+  arn    = aws_sns_topic.alerts.arn
+  policy = data.aws_iam_policy_document.alerts_topic.json
+}
+
 resource "aws_sns_topic_subscription" "email" {
-  count = var.alert_email == "" ? 0 : 1
+  for_each = toset(var.alert_emails)
 
   topic_arn = aws_sns_topic.alerts.arn
   protocol  = "email"
-  endpoint  = var.alert_email
+  endpoint  = each.value
 }
 
-resource "aws_cloudwatch_metric_alarm" "target_5xx" {
-  alarm_name          = "${local.name}-target-5xx"
-  alarm_description   = "Memory Spine ${var.environment}: the API nodes answer 5xx."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "HTTPCode_Target_5XX_Count"
-  statistic           = "Sum"
-  period              = var.period_seconds
-  evaluation_periods  = var.evaluation_periods
-  threshold           = var.target_5xx_threshold
-  comparison_operator = "GreaterThanThreshold"
+resource "aws_sns_topic_subscription" "pager" {
+  count = var.pager_endpoint == "" ? 0 : 1
+
+  topic_arn              = aws_sns_topic.alerts.arn
+  protocol               = "https"
+  endpoint               = var.pager_endpoint
+  endpoint_auto_confirms = true
+}
+
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarms
+
+  alarm_name          = "${local.name}-${each.key}"
+  alarm_description   = "Memory Spine ${var.environment}: ${each.value.description}."
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric
+  statistic           = each.value.statistic
+  extended_statistic  = each.value.extended
+  period              = each.value.period
+  evaluation_periods  = each.value.periods
+  threshold           = each.value.threshold
+  comparison_operator = each.value.operator
   treat_missing_data  = "notBreaching"
+  dimensions          = each.value.dimensions
   alarm_actions       = [aws_sns_topic.alerts.arn]
   ok_actions          = [aws_sns_topic.alerts.arn]
 
-  dimensions = {
-    LoadBalancer = var.load_balancer_arn_suffix
-    TargetGroup  = var.target_group_arn_suffix
-  }
-
-  tags = merge(local.tags, { Name = "${local.name}-target-5xx" })
+  tags = merge(local.tags, { Name = "${local.name}-${each.key}" })
 }
 
-resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts" {
-  alarm_name          = "${local.name}-unhealthy-hosts"
-  alarm_description   = "Memory Spine ${var.environment}: targets fail the /health check."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "UnHealthyHostCount"
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = var.evaluation_periods
-  threshold           = var.unhealthy_host_threshold
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alerts.arn]
-  ok_actions          = [aws_sns_topic.alerts.arn]
-
-  dimensions = {
-    LoadBalancer = var.load_balancer_arn_suffix
-    TargetGroup  = var.target_group_arn_suffix
-  }
-
-  tags = merge(local.tags, { Name = "${local.name}-unhealthy-hosts" })
+resource "aws_cloudwatch_dashboard" "this" {
+  dashboard_name = local.name
+  dashboard_body = jsonencode({
+    widgets = concat([
+      { type = "metric", x = 0, y = 0, width = 12, height = 6, properties = { title = "Requests", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/ApplicationELB", "RequestCount", "LoadBalancer", var.load_balancer_arn_suffix, { stat = "Sum" }]] } },
+      { type = "metric", x = 12, y = 0, width = 12, height = 6, properties = { title = "Errors (5xx)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "TargetGroup", var.target_group_arn_suffix, "LoadBalancer", var.load_balancer_arn_suffix, { stat = "Sum" }], ["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "LoadBalancer", var.load_balancer_arn_suffix, { stat = "Sum" }]] } },
+      { type = "metric", x = 0, y = 6, width = 12, height = 6, properties = { title = "Target response time", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/ApplicationELB", "TargetResponseTime", "TargetGroup", var.target_group_arn_suffix, "LoadBalancer", var.load_balancer_arn_suffix, { stat = "p50" }], ["AWS/ApplicationELB", "TargetResponseTime", "TargetGroup", var.target_group_arn_suffix, "LoadBalancer", var.load_balancer_arn_suffix, { stat = "p95" }]] } },
+      { type = "metric", x = 12, y = 6, width = 12, height = 6, properties = { title = "Healthy / unhealthy hosts", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/ApplicationELB", "HealthyHostCount", "TargetGroup", var.target_group_arn_suffix, "LoadBalancer", var.load_balancer_arn_suffix, { stat = "Minimum" }], ["AWS/ApplicationELB", "UnHealthyHostCount", "TargetGroup", var.target_group_arn_suffix, "LoadBalancer", var.load_balancer_arn_suffix, { stat = "Maximum" }]] } },
+      { type = "metric", x = 0, y = 12, width = 12, height = 6, properties = { title = "API node CPU", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/EC2", "CPUUtilization", "AutoScalingGroupName", var.autoscaling_group_name, { stat = "Average" }]] } },
+      ], var.vector_store_engine == "pgvector" ? [
+      { type = "metric", x = 12, y = 12, width = 12, height = 6, properties = { title = "Vector store (RDS pgvector)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Average" }], ["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Maximum" }], ["AWS/RDS", "FreeStorageSpace", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Minimum", yAxis = "right" }]] } },
+    ] : [])
+  })
 }
 
-resource "aws_cloudwatch_metric_alarm" "cpu_high" {
-  alarm_name          = "${local.name}-cpu-high"
-  alarm_description   = "Memory Spine ${var.environment}: node CPU stays high although the group scales out."
-  namespace           = "AWS/EC2"
-  metric_name         = "CPUUtilization"
-  statistic           = "Average"
-  period              = var.period_seconds
-  evaluation_periods  = var.evaluation_periods
-  threshold           = var.cpu_threshold
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alerts.arn]
-  ok_actions          = [aws_sns_topic.alerts.arn]
+resource "aws_prometheus_workspace" "this" {
+  alias = local.name
 
-  dimensions = {
-    AutoScalingGroupName = var.autoscaling_group_name
+  tags = merge(local.tags, { Name = "${local.name}-prometheus" })
+}
+
+resource "aws_prometheus_rule_group_namespace" "this" {
+  name         = "${local.name}-rules"
+  workspace_id = aws_prometheus_workspace.this.id
+  data = templatefile("${path.module}/templates/rules.yaml.tftpl", {
+    environment = var.environment
+    severity    = local.severity
+    latency_s   = var.alarm_latency_ms / 1000
+    latency_ms  = var.alarm_latency_ms
+  })
+
+  tags = merge(local.tags, { Name = "${local.name}-rules" })
+}
+
+resource "aws_prometheus_alert_manager_definition" "this" {
+  workspace_id = aws_prometheus_workspace.this.id
+  definition = templatefile("${path.module}/templates/alertmanager.yaml.tftpl", {
+    topic_arn = aws_sns_topic.alerts.arn
+    region    = local.region
+  })
+}
+
+data "aws_iam_policy_document" "node_prometheus_write" {
+  statement {
+    actions   = ["aps:RemoteWrite"]
+    resources = [aws_prometheus_workspace.this.arn]
   }
 
-  tags = merge(local.tags, { Name = "${local.name}-cpu-high" })
+  # The boot script finds the workspace by its alias.
+  statement {
+    actions   = ["aps:ListWorkspaces"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "node_prometheus_write" {
+  name   = "${local.name}-prometheus-write"
+  role   = var.node_role_name
+  policy = data.aws_iam_policy_document.node_prometheus_write.json
+}
+
+data "aws_iam_policy_document" "grafana_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["grafana.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "grafana" {
+  count = local.grafana ? 1 : 0
+
+  name_prefix        = "${local.name}-grafana-"
+  assume_role_policy = data.aws_iam_policy_document.grafana_assume.json
+
+  tags = merge(local.tags, { Name = "${local.name}-grafana" })
+}
+
+resource "aws_iam_role_policy_attachment" "grafana" {
+  for_each = local.grafana ? toset(["AmazonPrometheusQueryAccess", "CloudWatchReadOnlyAccess"]) : toset([])
+
+  role       = aws_iam_role.grafana[0].name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/${each.value}"
+}
+
+resource "aws_grafana_workspace" "this" {
+  count = local.grafana ? 1 : 0
+
+  name                      = local.name
+  account_access_type       = "CURRENT_ACCOUNT"
+  authentication_providers  = ["AWS_SSO"]
+  permission_type           = "SERVICE_MANAGED"
+  role_arn                  = aws_iam_role.grafana[0].arn
+  data_sources              = ["PROMETHEUS", "CLOUDWATCH"]
+  notification_destinations = ["SNS"]
+
+  tags = merge(local.tags, { Name = "${local.name}-grafana" })
+}
+
+resource "aws_budgets_budget" "monthly" {
+  name         = "${local.name}-monthly"
+  budget_type  = "COST"
+  time_unit    = "MONTHLY"
+  limit_amount = tostring(var.monthly_budget_usd)
+  limit_unit   = "USD"
+
+  # Both cost-allocation tags must match (activate them once in the Billing console).
+  filter_expression {
+    and {
+      tags {
+        key    = "Service"
+        values = ["memory-spine"]
+      }
+    }
+    and {
+      tags {
+        key    = "Environment"
+        values = [var.environment]
+      }
+    }
+  }
+
+  notification {
+    comparison_operator        = "GREATER_THAN"
+    threshold                  = 80
+    threshold_type             = "PERCENTAGE"
+    notification_type          = "ACTUAL"
+    subscriber_sns_topic_arns  = [aws_sns_topic.alerts.arn]
+    subscriber_email_addresses = var.budget_emails
+  }
+
+  notification {
+    comparison_operator        = "GREATER_THAN"
+    threshold                  = 100
+    threshold_type             = "PERCENTAGE"
+    notification_type          = "FORECASTED"
+    subscriber_sns_topic_arns  = [aws_sns_topic.alerts.arn]
+    subscriber_email_addresses = var.budget_emails
+  }
+
+  tags = merge(local.tags, { Name = "${local.name}-budget" })
+
+  depends_on = [aws_sns_topic_policy.alerts]
 }

@@ -23,45 +23,95 @@ variable "autoscaling_group_name" {
   type        = string
 }
 
-variable "alert_email" {
-  description = "Email address subscribed to the alarm topic; empty = no subscription."
+variable "node_role_name" {
+  description = "The API nodes' IAM role: gets aps:RemoteWrite on the Prometheus workspace."
   type        = string
-  default     = ""
+}
+
+variable "vector_store_engine" {
+  description = "Vector store backend, qdrant (EC2 + EBS) or pgvector (RDS PostgreSQL)."
+  type        = string
 
   validation {
-    condition     = var.alert_email == "" || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.alert_email))
-    error_message = "alert_email must be empty or an email address."
+    condition     = contains(["qdrant", "pgvector"], var.vector_store_engine)
+    error_message = "vector_store_engine must be qdrant or pgvector."
   }
 }
 
-variable "target_5xx_threshold" {
-  description = "Alarm when the targets answer more than this many 5xx responses in one evaluation period."
+variable "qdrant_instance_id" {
+  description = "qdrant only: the Qdrant node's instance id for its status-check alarm (required with qdrant)."
+  type        = string
+  default     = ""
+}
+
+variable "alert_emails" {
+  description = "E-mail addresses subscribed to the alarm topic."
+  type        = list(string)
+  default     = []
+}
+
+variable "pager_endpoint" {
+  description = "Optional https:// pager integration subscribed to the alarm topic."
+  type        = string
+  default     = ""
+}
+
+variable "alarm_server_error_count" {
+  description = "Alarm when the targets or the balancer answer more than this many 5xx responses in 5 minutes."
   type        = number
   default     = 10
 }
 
-variable "unhealthy_host_threshold" {
-  description = "Alarm when more than this many targets are unhealthy."
+variable "alarm_latency_ms" {
+  description = "Alarm when the p95 target response time stays above this many milliseconds."
   type        = number
-  default     = 0
+  default     = 1000
 }
 
-variable "cpu_threshold" {
-  description = "Alarm when the group's average CPU percentage stays above this."
+variable "alarm_cpu_percent" {
+  description = "Alarm when the API nodes' average CPU percentage stays above this."
   type        = number
   default     = 85
 }
 
-variable "period_seconds" {
-  description = "Length of one evaluation period of the alarms, in seconds."
+variable "alarm_db_cpu_percent" {
+  description = "pgvector only; alarm when the database CPU percentage stays above this."
   type        = number
-  default     = 300
+  default     = 80
 }
 
-variable "evaluation_periods" {
-  description = "Number of consecutive breaching periods before an alarm fires."
+variable "alarm_db_free_storage_gb" {
+  description = "pgvector only; alarm when the database's free storage falls below this many GB."
   type        = number
-  default     = 2
+  default     = 10
+}
+
+variable "alarm_db_connections" {
+  description = "pgvector only; alarm when the database holds more than this many connections."
+  type        = number
+  default     = 100
+}
+
+variable "enable_grafana" {
+  description = "Create an Amazon Managed Grafana workspace (prod only)."
+  type        = bool
+  default     = false
+}
+
+variable "monthly_budget_usd" {
+  description = "Monthly AWS Budget limit in USD (the environment passes the policy pack's number by default)."
+  type        = number
+
+  validation {
+    condition     = var.monthly_budget_usd > 0
+    error_message = "monthly_budget_usd must be positive."
+  }
+}
+
+variable "budget_emails" {
+  description = "E-mail addresses notified directly by the AWS Budget."
+  type        = list(string)
+  default     = []
 }
 
 variable "tags" {

@@ -19,3 +19,8 @@ output "database_secret_arn" {
   description = "Secrets Manager secret with the RDS-managed master credentials (empty with Qdrant)."
   value       = local.is_qdrant ? "" : aws_db_instance.pgvector[0].master_user_secret[0].secret_arn
 }
+
+output "qdrant_instance_id" {
+  description = "Instance id of the Qdrant node, for its status-check alarm (empty with pgvector)."
+  value       = local.is_qdrant ? aws_instance.qdrant[0].id : ""
+}

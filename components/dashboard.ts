@@ -1,0 +1,60 @@
+/** The CloudWatch dashboard body of one environment: requests, errors, latency, hosts, CPU, store. */
+export interface DashboardTargets {
+    environment: string;
+    region: string;
+    loadBalancerArnSuffix: string;
+    targetGroupArnSuffix: string;
+    autoScalingGroupName: string;
+    /** pgvector: the RDS instance identifier; qdrant: the Qdrant EC2 instance id, when known. */
+    database?: { engine: "pgvector"; identifier: string } | { engine: "qdrant"; instanceId: string };
+}
+
+type Metric = (string | Record<string, unknown>)[];
+
+function widget(title: string, metrics: Metric[], region: string, x: number, y: number, extra: Record<string, unknown> = {}) {
+    return {
+        type: "metric",
+        x,
+        y,
+        width: 12,
+        height: 6,
+        properties: { title, region, view: "timeSeries", stacked: false, period: 60, metrics, ...extra },
+    };
+}
+
+export function dashboardBody(t: DashboardTargets): string {
+    const lb = ["LoadBalancer", t.loadBalancerArnSuffix];
+    const tg = ["TargetGroup", t.targetGroupArnSuffix];
+    const elb = "AWS/ApplicationELB";
+    const widgets = [
+        widget("Requests", [[elb, "RequestCount", ...lb, { stat: "Sum" }]], t.region, 0, 0),
+        widget("Errors (5xx)", [
+            [elb, "HTTPCode_Target_5XX_Count", ...tg, ...lb, { stat: "Sum" }],
+            [elb, "HTTPCode_ELB_5XX_Count", ...lb, { stat: "Sum" }],
+        ], t.region, 12, 0),
+        widget("Target response time", [
+            [elb, "TargetResponseTime", ...tg, ...lb, { stat: "p50" }],
+            [elb, "TargetResponseTime", ...tg, ...lb, { stat: "p95" }],
+        ], t.region, 0, 6),
+        widget("Healthy / unhealthy hosts", [
+            [elb, "HealthyHostCount", ...tg, ...lb, { stat: "Minimum" }],
+            [elb, "UnHealthyHostCount", ...tg, ...lb, { stat: "Maximum" }],
+        ], t.region, 12, 6),
+        widget("API node CPU", [["AWS/EC2", "CPUUtilization", "AutoScalingGroupName", t.autoScalingGroupName, { stat: "Average" }]], t.region, 0, 12),
+    ];
+    if (t.database?.engine === "pgvector") {
+        const db = ["DBInstanceIdentifier", t.database.identifier];
+        widgets.push(widget("Vector store (RDS pgvector)", [
+            ["AWS/RDS", "CPUUtilization", ...db, { stat: "Average" }],
+            ["AWS/RDS", "DatabaseConnections", ...db, { stat: "Maximum" }],
+            ["AWS/RDS", "FreeStorageSpace", ...db, { stat: "Minimum", yAxis: "right" }],
+        ], t.region, 12, 12));
+    } else if (t.database?.engine === "qdrant") {
+        const node = ["InstanceId", t.database.instanceId];
+        widgets.push(widget("Vector store (Qdrant node)", [
+            ["AWS/EC2", "CPUUtilization", ...node, { stat: "Average" }],
+            ["AWS/EC2", "StatusCheckFailed", ...node, { stat: "Maximum", yAxis: "right" }],
+        ], t.region, 12, 12));
+    }
+    return JSON.stringify({ widgets });
+}
