@@ -1,8 +1,6 @@
 // `npm run plan -- --stack <name|file> [--json] [--policy-config FILE]`
 import { startPolicyPack } from "../analyzer/client";
-
-/** Same value as plan.ts's EXIT_PROGRAM_ERROR, without loading the Pulumi SDK to read it. */
-const EXIT_PROGRAM_ERROR = 2;
+import { EXIT_PROGRAM_ERROR } from "./exit-codes";
 
 interface CliArgs {
     stack?: string;

@@ -6,10 +6,9 @@ import { loadPolicyPackConfig, startPolicyPack, PolicyPackClient, PolicyViolatio
 import type { CostEstimate } from "../../policy-pack/policies/lib/estimate";
 import { ESTIMATE_JSON_PREFIX } from "../../policy-pack/policies/lib/report";
 
-/** Exit codes: the contract CI and scripts rely on. */
-export const EXIT_CLEAN = 0;
-export const EXIT_MANDATORY_VIOLATION = 1;
-export const EXIT_PROGRAM_ERROR = 2;
+import { EXIT_CLEAN, EXIT_MANDATORY_VIOLATION, EXIT_PROGRAM_ERROR } from "./exit-codes";
+
+export { EXIT_CLEAN, EXIT_MANDATORY_VIOLATION, EXIT_PROGRAM_ERROR };
 
 export interface PlanOptions {
     /** Stack name (Pulumi.<stack>.yaml) or a path to any stack file. */

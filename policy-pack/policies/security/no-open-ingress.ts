@@ -57,6 +57,23 @@ const isGroup = (r: StackResource): boolean => r.type === AWS.securityGroup;
 /** Every ingress rule of the stack that is open to the whole internet. */
 export function openIngressRules(resources: readonly StackResource[]): OpenIngressRule[] {
     const rules: OpenIngressRule[] = [];
+    // A rule resource of its own (either provider shape) attached to a group by securityGroupId.
+    const addStandaloneRule = (r: StackResource, cidrs: unknown[], protocol: unknown): void => {
+        const open = openOf(cidrs);
+        if (open.length === 0) {
+            return;
+        }
+        const sg = asString(r.props["securityGroupId"]);
+        rules.push({
+            source: r,
+            location: "",
+            groups: linked(r, "securityGroupId", sg ? [sg] : [], resources, isGroup),
+            protocol: normalizeProtocol(asString(protocol)),
+            fromPort: asNumber(r.props["fromPort"]),
+            toPort: asNumber(r.props["toPort"]),
+            openCidrs: open,
+        });
+    };
     for (const r of resources) {
         const p = r.props;
         if (r.type === AWS.securityGroup) {
@@ -76,36 +93,11 @@ export function openIngressRules(resources: readonly StackResource[]): OpenIngre
                 }
             });
         } else if (r.type === AWS.securityGroupRule) {
-            if (asString(p["type"]) !== "ingress") {
-                continue;
-            }
-            const open = openOf([p["cidrBlocks"], p["ipv6CidrBlocks"]]);
-            if (open.length > 0) {
-                const sg = asString(p["securityGroupId"]);
-                rules.push({
-                    source: r,
-                    location: "",
-                    groups: linked(r, "securityGroupId", sg ? [sg] : [], resources, isGroup),
-                    protocol: normalizeProtocol(asString(p["protocol"])),
-                    fromPort: asNumber(p["fromPort"]),
-                    toPort: asNumber(p["toPort"]),
-                    openCidrs: open,
-                });
+            if (asString(p["type"]) === "ingress") {
+                addStandaloneRule(r, [p["cidrBlocks"], p["ipv6CidrBlocks"]], p["protocol"]);
             }
         } else if (r.type === AWS.securityGroupIngressRule) {
-            const open = openOf([p["cidrIpv4"], p["cidrIpv6"]]);
-            if (open.length > 0) {
-                const sg = asString(p["securityGroupId"]);
-                rules.push({
-                    source: r,
-                    location: "",
-                    groups: linked(r, "securityGroupId", sg ? [sg] : [], resources, isGroup),
-                    protocol: normalizeProtocol(asString(p["ipProtocol"])),
-                    fromPort: asNumber(p["fromPort"]),
-                    toPort: asNumber(p["toPort"]),
-                    openCidrs: open,
-                });
-            }
+            addStandaloneRule(r, [p["cidrIpv4"], p["cidrIpv6"]], p["ipProtocol"]);
         }
     }
     return rules;
