@@ -94,8 +94,9 @@ export interface StartOptions {
     /** Policy pack directory (default: <repo>/policy-pack). */
     packDir?: string;
     /**
-     * "transpile" (default): `node -r tools/lib/register-ts.js index.ts` in the pack dir (types
-     * stripped, transpiled output cached on disk).
+     * "transpile" (default): `node -r tools/lib/defer-closure-deps.js -r tools/lib/register-ts.js
+     * index.ts` in the pack dir (types stripped, transpiled output cached on disk, the SDK's
+     * function-serialization dependencies loaded only if used).
      * "cli": `node @pulumi/pulumi/cmd/run-policy-pack <engine> <packDir>`, the command the CLI's
      * nodejs policy host runs (type-checks the pack first, so it is slower).
      */
@@ -524,7 +525,8 @@ function packCommand(packDir: string, mode: "transpile" | "cli"): string[] {
         // The CLI passes the engine address first; the policy host only drops it.
         return [runner, "127.0.0.1:0", packDir];
     }
-    return ["-r", path.join(__dirname, "..", "lib", "register-ts.js"), path.join(packDir, "index.ts")];
+    const lib = path.join(__dirname, "..", "lib");
+    return ["-r", path.join(lib, "defer-closure-deps.js"), "-r", path.join(lib, "register-ts.js"), path.join(packDir, "index.ts")];
 }
 
 /** Starts the pack process, waits for the port it prints, and connects. */

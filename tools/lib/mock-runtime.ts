@@ -21,6 +21,12 @@ export interface RunOptions {
     projectDir?: string;
     /** Config keys to set or (with undefined) remove on top of the stack file, e.g. `{ instanceCount: 0 }`. */
     overrides?: Record<string, unknown>;
+    /**
+     * Called as each resource's registration completes, with the resources registered so far
+     * (the list grows during the run), e.g. to analyze it while the program goes on, as the
+     * engine does.
+     */
+    onRegistered?: (resource: RecordedResource, registeredSoFar: readonly RecordedResource[]) => void;
 }
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
@@ -72,7 +78,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
     await pulumi.runtime.setMocks(awsMocks, projectName(projectDir), stack, false);
     const resources: RecordedResource[] = [];
-    recordRegistrations(pulumi.runtime.getMonitor() as unknown as MonitorWithRegister, resources);
+    recordRegistrations(pulumi.runtime.getMonitor() as unknown as MonitorWithRegister, resources, options.onRegistered);
 
     const run: ProgramRun = { stack, config, resources, outputs: {} };
     // A failed apply surfaces as an unhandled rejection and leaves the runtime's RPC queue
@@ -84,11 +90,20 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     const onRejection = (reason: unknown) => failed(asError(reason));
     const keepAlive = setInterval(() => undefined, 1000);
     process.on("unhandledRejection", onRejection);
+    // The runtime formats a stack trace for each of its internal promises, kept only for
+    // PULUMI_DEBUG_PROMISE_LEAKS; that formatting is about a third of a run. A run reports
+    // errors by message, and resource source positions are unaffected (the SDK lifts the limit
+    // itself when it reads them).
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) {
+        Error.stackTraceLimit = 0;
+    }
     try {
         await Promise.race([failure, evaluateProgram(projectDir, run)]);
     } catch (err) {
         run.error = asError(err);
     } finally {
+        Error.stackTraceLimit = stackTraceLimit;
         clearInterval(keepAlive);
         process.off("unhandledRejection", onRejection);
     }
@@ -108,7 +123,7 @@ async function evaluateProgram(projectDir: string, run: ProgramRun): Promise<voi
     await settings.waitForRPCs();
 }
 
-function recordRegistrations(monitor: MonitorWithRegister, resources: RecordedResource[]): void {
+function recordRegistrations(monitor: MonitorWithRegister, resources: RecordedResource[], onRegistered: RunOptions["onRegistered"]): void {
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => {
         const propertyDependencies: Record<string, string[]> = {};
@@ -139,9 +154,14 @@ function recordRegistrations(monitor: MonitorWithRegister, resources: RecordedRe
         };
         return original(req, (err, response) => {
             if (!err && response) {
-                resources.push({ urn: response.getUrn(), ...base, id: response.getId() || undefined, outputs: response.getObject()?.toJavaScript() });
+                const resource: RecordedResource = { urn: response.getUrn(), ...base, id: response.getId() || undefined, outputs: response.getObject()?.toJavaScript() };
+                resources.push(resource);
+                onRegistered?.(resource, resources);
             }
-            callback(err, response);
+            // Answer on a later turn of the event loop, as the engine's gRPC reply would arrive.
+            // The mock monitor answers in the same chain of promises, which would keep the loop
+            // from polling I/O for the whole run (a pack's replies would wait until the end).
+            setImmediate(() => callback(err, response));
         });
     };
 }

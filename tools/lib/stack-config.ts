@@ -17,10 +17,29 @@ interface ProjectConfigDeclaration {
     secret?: boolean;
 }
 
+interface ProjectFile {
+    name: string;
+    config?: Record<string, ProjectConfigDeclaration | unknown>;
+}
+
+const projectFiles = new Map<string, { mtimeMs: number; project: ProjectFile }>();
+
+/** Pulumi.yaml, parsed once per process while the file is unchanged (a cold YAML parse is slow). */
+function readProjectFile(projectDir: string): ProjectFile {
+    const file = path.join(projectDir, "Pulumi.yaml");
+    const { mtimeMs } = fs.statSync(file);
+    const cached = projectFiles.get(file);
+    if (cached?.mtimeMs === mtimeMs) {
+        return cached.project;
+    }
+    const project = parse(fs.readFileSync(file, "utf8")) as ProjectFile;
+    projectFiles.set(file, { mtimeMs, project });
+    return project;
+}
+
 /** The project's own name from Pulumi.yaml (the namespace of its config keys). */
 export function projectName(projectDir: string): string {
-    const project = parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { name: string };
-    return project.name;
+    return readProjectFile(projectDir).name;
 }
 
 /** Path of a stack's config file; a path to a .yaml file is taken as is. */
@@ -40,8 +59,8 @@ export function stackNameOf(stackFile: string): string {
  * passed as JSON text; `secure:` values become a marked placeholder and are listed as secret.
  */
 export function loadEngineConfig(projectDir: string, stackFile: string, overrides: Record<string, unknown> = {}): EngineConfig {
-    const name = projectName(projectDir);
-    const project = parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { config?: Record<string, ProjectConfigDeclaration | unknown> };
+    const project = readProjectFile(projectDir);
+    const name = project.name;
     if (!fs.existsSync(stackFile)) {
         throw new Error(`stack file not found: ${stackFile}`);
     }

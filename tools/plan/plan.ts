@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { runProgram, PROJECT_DIR, ProgramRun } from "../lib/mock-runtime";
 import type { RecordedResource } from "../lib/recorded-resource";
-import { loadPolicyPackConfig, startPolicyPack, PolicyPackClient, PolicyViolation, EnforcementLevel, PolicyPackConfigFile } from "../analyzer/client";
+import { loadEngineConfig, projectName, stackFilePath, stackNameOf } from "../lib/stack-config";
+import { loadPolicyPackConfig, startPolicyPack, AnalyzerInfo, PolicyPackClient, StackInfo, PolicyViolation, EnforcementLevel, PolicyPackConfigFile } from "../analyzer/client";
 import type { CostEstimate } from "../../policy-pack/policies/lib/estimate";
 import { ESTIMATE_JSON_PREFIX } from "../../policy-pack/policies/lib/report";
 
@@ -30,61 +31,94 @@ export interface PlanResult {
     resources: { urn: string; type: string; name: string; parent?: string; protect: boolean }[];
     violations: PolicyViolation[];
     costEstimate?: CostEstimate;
+    /**
+     * programMs: the program's run under mocks; policyMs: how long the verdicts took after the
+     * program finished (the per-resource analyses overlap the run); analyses: Analyze and
+     * AnalyzeStack calls made.
+     */
     timings: { programMs: number; policyMs: number; analyses: number };
 }
 
 /**
- * Runs the real program under mocks with the stack's config, then has the real policy pack,
- * started as its own process, judge every resource through the analyzer protocol, exactly as
- * `pulumi preview --policy-pack` does. No policy logic lives here.
+ * Runs the real program under mocks with the stack's config while the real policy pack, started
+ * as its own process, judges every resource through the analyzer protocol, exactly as
+ * `pulumi preview --policy-pack` does: each resource is analyzed as soon as it is registered,
+ * then the whole stack once the program has finished. No policy logic lives here.
  */
 export async function plan(options: PlanOptions): Promise<PlanResult> {
     const projectDir = options.projectDir ?? PROJECT_DIR;
-    // The pack boots in its own process while the program runs here: the two overlap.
+    // The pack boots in its own process while this one loads the program: the two overlap.
     const packStarting = options.pack ? Promise.resolve(options.pack) : startPolicyPack();
     packStarting.catch(() => undefined);
+    try {
+        return await planWith(packStarting, projectDir, options);
+    } finally {
+        if (!options.pack) {
+            await (await packStarting.catch(() => undefined))?.close();
+        }
+    }
+}
+
+async function planWith(packStarting: Promise<PolicyPackClient>, projectDir: string, options: PlanOptions): Promise<PlanResult> {
+    const stackFile = stackFilePath(projectDir, options.stack);
+    const stackConfig = loadEngineConfig(projectDir, stackFile);
+    const project = projectName(projectDir);
+    const environment = stackConfig.values[`${project}:environment`];
+    const configFile = options.policyConfig ?? defaultPolicyConfig(projectDir, environment);
+    const policyPack = configureWhenReady(packStarting, configFile, { stack: stackNameOf(stackFile), project, config: stackConfig.values });
+
+    // Each resource is analyzed as soon as it is registered, as the engine does, so the pack
+    // works through them while the program goes on.
+    const analyses: Promise<PolicyViolation[]>[] = [];
     const programStart = Date.now();
-    const run = await runProgram({ stack: options.stack, projectDir });
-    const programMs = Date.now() - programStart;
-    const environment = run.config.values["memory-spine:environment"];
+    const run = await runProgram({
+        stack: options.stack,
+        projectDir,
+        onRegistered: (resource, registeredSoFar) => {
+            const analysis = policyPack.then(({ pack }) => pack.analyze(resource, { resources: registeredSoFar }));
+            analysis.catch(() => undefined); // awaited below; a failed program discards it
+            analyses.push(analysis);
+        },
+    });
+    const programEnd = Date.now();
     const result: PlanResult = {
         stack: run.stack,
         environment,
         exitCode: EXIT_CLEAN,
         resources: run.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, protect: r.options.protect === true })),
         violations: [],
-        timings: { programMs, policyMs: 0, analyses: 0 },
+        timings: { programMs: programEnd - programStart, policyMs: 0, analyses: 0 },
     };
     if (run.error) {
-        if (!options.pack) {
-            await (await packStarting).close();
-        }
         return { ...result, exitCode: EXIT_PROGRAM_ERROR, error: { name: run.error.name, message: run.error.message } };
     }
-
-    const configFile = options.policyConfig ?? defaultPolicyConfig(projectDir, environment);
-    const policyConfig: PolicyPackConfigFile = configFile ? loadPolicyPackConfig(configFile) : {};
-    const policyStart = Date.now();
-    const pack = await packStarting;
-    try {
-        const info = await pack.getAnalyzerInfo();
-        result.policyPack = { name: info.name, version: info.version, config: configFile ? path.relative(process.cwd(), configFile) : undefined };
-        await pack.configure(policyConfig);
-        await pack.configureStack({ stack: run.stack, project: "memory-spine", dryRun: true, config: run.config.values });
-        // Independent requests: in flight together, like the engine's parallel steps.
-        const perResource = await Promise.all(run.resources.map((resource) => pack.analyze(resource, { resources: run.resources })));
-        const stack = await pack.analyzeStack(run.resources);
-        result.violations.push(...perResource.flat(), ...stack);
-        result.timings.analyses = run.resources.length + 1;
-    } finally {
-        if (!options.pack) {
-            await pack.close();
-        }
-    }
-    result.timings.policyMs = Date.now() - policyStart;
+    const { pack, info } = await policyPack;
+    result.policyPack = { name: info.name, version: info.version, config: configFile ? path.relative(process.cwd(), configFile) : undefined };
+    const perResource = await Promise.all(analyses);
+    const stack = await pack.analyzeStack(run.resources);
+    result.violations.push(...perResource.flat(), ...stack);
+    result.timings.analyses = analyses.length + 1;
+    result.timings.policyMs = Date.now() - programEnd;
     result.costEstimate = extractEstimate(result.violations);
     result.exitCode = result.violations.some((v) => v.enforcementLevel === "mandatory") ? EXIT_MANDATORY_VIOLATION : EXIT_CLEAN;
     return result;
+}
+
+/** Configures the pack (policy config, then stack identity) as soon as it is up. */
+function configureWhenReady(
+    packStarting: Promise<PolicyPackClient>,
+    configFile: string | undefined,
+    stack: StackInfo,
+): Promise<{ pack: PolicyPackClient; info: AnalyzerInfo }> {
+    const policyConfig: PolicyPackConfigFile = configFile ? loadPolicyPackConfig(configFile) : {};
+    const configured = packStarting.then(async (pack) => {
+        const info = await pack.getAnalyzerInfo();
+        await pack.configure(policyConfig);
+        await pack.configureStack({ ...stack, dryRun: true });
+        return { pack, info };
+    });
+    configured.catch(() => undefined); // awaited by plan(); a failed program discards it
+    return configured;
 }
 
 function defaultPolicyConfig(projectDir: string, environment: string | undefined): string | undefined {
