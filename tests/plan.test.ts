@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { startPolicyPack, PolicyPackClient } from "../tools/analyzer/client";
+import { loadPolicyPackConfig, startPolicyPack, PolicyPackClient, PolicyViolation } from "../tools/analyzer/client";
+import { runProgram } from "../tools/lib/mock-runtime";
 import { plan, renderPlan, PlanResult } from "../tools/plan/plan";
 import { SHIPPED_STACKS } from "./support/stacks";
 
@@ -80,6 +81,37 @@ describe("offline plan (real program under mocks, real policy pack over the anal
         expect(result.violations.find((v) => v.policyName === "prod-requires-tls")?.detail).to.contain("enableTls");
     });
 
+    it("prod: analysing while the program runs gives the verdicts of analysing after it", async () => {
+        const streamed = await plan({ stack: "prod", pack });
+        const run = await runProgram({ stack: "prod" });
+        await pack.configure(loadPolicyPackConfig(path.join(ROOT, "policy-pack", "config", "prod.json")));
+        await pack.configureStack({ stack: "prod", project: "memory-spine", dryRun: true, config: run.config.values });
+        const afterwards = [
+            ...(await Promise.all(run.resources.map((r) => pack.analyze(r, { resources: run.resources })))).flat(),
+            ...(await pack.analyzeStack(run.resources)),
+        ];
+        const key = (v: PolicyViolation) => `${v.policyName} ${v.urn ?? "stack"} ${v.enforcementLevel}`;
+        expect(streamed.violations.map(key).sort()).to.deep.equal(afterwards.map(key).sort());
+        expect(streamed.violations.length).to.be.greaterThan(0); // at least the cost report
+    });
+
+    it("--policy-config replaces the environment's config: a $100 budget fails dev", async () => {
+        const config = JSON.parse(fs.readFileSync(path.join(ROOT, "policy-pack", "config", "dev.json"), "utf8")) as Record<string, Record<string, unknown>>;
+        config["monthly-cost-estimate"] = { ...config["monthly-cost-estimate"], monthlyBudgetUsd: 100 };
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-")), "tight.json");
+        fs.writeFileSync(file, JSON.stringify(config));
+        const result = await plan({ stack: "dev", policyConfig: file, pack });
+        expect(result.exitCode).to.equal(1);
+        expect(mandatoryPolicies(result)).to.deep.equal(["monthly-cost-estimate"]);
+        expect(result.policyPack?.config).to.equal(path.relative(process.cwd(), file));
+    });
+
+    it("a --policy-config file that does not exist is an error naming it", async () => {
+        let error: Error | undefined;
+        await plan({ stack: "dev", policyConfig: "/nonexistent/policy.json", pack }).catch((e: Error) => (error = e));
+        expect(error?.message).to.contain("/nonexistent/policy.json");
+    });
+
     it("bad config exits 2 with the program's message and analyses nothing", async () => {
         const result = await plan({ stack: variantStack("dev", "bad", { "memory-spine:instanceCount": 0 }), pack });
         expect(result.exitCode).to.equal(2);
@@ -89,11 +121,17 @@ describe("offline plan (real program under mocks, real policy pack over the anal
     });
 });
 
+/** `npm run -s plan -- <args>`: the command exactly as the README gives it. */
+function npmRunPlan(args: string[]) {
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+    return spawnSync(npm, ["run", "-s", "plan", "--", ...args], { cwd: ROOT, encoding: "utf8" });
+}
+
 describe("npm run plan (the command itself)", () => {
     it("--json prints the machine form and the exit code follows the violations", function () {
         this.timeout(60000);
         const file = variantStack("dev", "cli-noteam", { "memory-spine:tags": { Environment: "dev" } });
-        const run = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/plan/cli.ts", "--stack", file, "--json"], { cwd: ROOT, encoding: "utf8" });
+        const run = npmRunPlan(["--stack", file, "--json"]);
         expect(run.status, run.stderr).to.equal(1);
         const result = JSON.parse(run.stdout) as PlanResult;
         expect(result.stack).to.equal("cli-noteam");
@@ -101,8 +139,50 @@ describe("npm run plan (the command itself)", () => {
     });
 
     it("refuses unknown arguments with exit 2", () => {
-        const out = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/plan/cli.ts", "--stak", "dev"], { cwd: ROOT, encoding: "utf8" });
+        const out = npmRunPlan(["--stak", "dev"]);
         expect(out.status).to.equal(2);
         expect(out.stderr).to.contain("unknown argument --stak");
+    });
+});
+
+describe("plan start-up: what keeps it fast must not change what it does", () => {
+    it("the mock runtime lets the event loop turn between registrations, so a pack's replies arrive during the run", async () => {
+        const seen: number[] = [];
+        let countWhenLoopTurned: number | undefined;
+        const run = await runProgram({
+            stack: "dev",
+            onRegistered: (resource, registeredSoFar) => {
+                expect(registeredSoFar[registeredSoFar.length - 1]).to.equal(resource);
+                seen.push(registeredSoFar.length);
+                if (seen.length === 1) {
+                    setImmediate(() => (countWhenLoopTurned = registeredSoFar.length));
+                }
+            },
+        });
+        expect(run.error).to.equal(undefined);
+        expect(seen).to.deep.equal(run.resources.map((_, i) => i + 1));
+        expect(countWhenLoopTurned).to.be.a("number").and.to.be.lessThan(run.resources.length);
+    });
+
+    it("restores Error.stackTraceLimit after a run, also after a failed one", async () => {
+        const before = Error.stackTraceLimit;
+        await runProgram({ stack: "dev" });
+        expect(Error.stackTraceLimit).to.equal(before);
+        const failed = await runProgram({ stack: "dev", overrides: { instanceCount: 0 } });
+        expect(failed.error?.message).to.contain("instanceCount");
+        expect(Error.stackTraceLimit).to.equal(before);
+    });
+
+    it("defer-closure-deps: the SDK loads without TypeScript or arborist, and function serialization still works", () => {
+        const script = `
+            const loaded = (name) => Object.keys(require.cache).some((f) => f.includes("/node_modules/" + name + "/"));
+            const pulumi = require("@pulumi/pulumi");
+            const atStart = { typescript: loaded("typescript"), arborist: loaded("@npmcli/arborist") };
+            pulumi.runtime.serializeFunction(() => 42).then((s) => {
+                console.log(JSON.stringify({ atStart, serialized: s.text.includes("42"), typescriptAfter: loaded("typescript") }));
+            });`;
+        const out = spawnSync(process.execPath, ["-r", "./tools/lib/defer-closure-deps.js", "-e", script], { cwd: ROOT, encoding: "utf8" });
+        expect(out.status, out.stderr).to.equal(0);
+        expect(JSON.parse(out.stdout)).to.deep.equal({ atStart: { typescript: false, arborist: false }, serialized: true, typescriptAfter: true });
     });
 });
