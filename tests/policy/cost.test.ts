@@ -59,6 +59,23 @@ describe("policy pack: cost", () => {
             expect(o.detail).to.contain('mixedInstancesPolicy.launchTemplate.overrides[1].instanceType = "p5.48xlarge"');
         });
 
+        it("reads every resource that names an instance type: spot requests, launch configurations, EKS node groups, RDS clusters", async () => {
+            const cases: [RecordedResource, string][] = [
+                [resource(T.spotInstance, "spot", { ami: "ami-1", instanceType: "p5.48xlarge", tags: tags("prod") }), 'instanceType = "p5.48xlarge"'],
+                [resource(T.launchConfiguration, "lc", { imageId: "ami-1", instanceType: "p5.48xlarge" }), 'instanceType = "p5.48xlarge"'],
+                [resource(T.nodeGroup, "gpu-nodes", { clusterName: "eks", instanceTypes: ["m6i.large", "p5.48xlarge"], tags: tags("prod") }), 'instanceTypes[1] = "p5.48xlarge"'],
+                [resource(T.rdsClusterInstance, "aurora-1", { clusterIdentifier: "c", engine: "aurora-postgresql", instanceClass: "db.p5.48xlarge" }), 'instanceClass = "db.p5.48xlarge"'],
+                [resource(T.rdsCluster, "maz", { engine: "postgres", dbClusterInstanceClass: "db.p5.48xlarge", storageEncrypted: true }), 'dbClusterInstanceClass = "db.p5.48xlarge"'],
+            ];
+            for (const [r, expected] of cases) {
+                const found = only(await pack.get().analyze(r), "blocked-instance-types");
+                expect(found, r.type).to.have.lengthOf(1);
+                expect(found[0].detail).to.contain(`${r.type} "${r.name}" sets ${expected}`);
+            }
+            const fine = resource(T.nodeGroup, "nodes", { clusterName: "eks", instanceTypes: ["m6i.large"], tags: tags("prod") });
+            expect(only(await pack.get().analyze(fine), "blocked-instance-types")).to.deep.equal([]);
+        });
+
         it("takes its lists and tag key from the policy config", async () => {
             const config = envConfig("prod");
             config["blocked-instance-types"] = { approvalRequired: ["r6i.2xlarge"], neverAllowed: [], approvalTagKey: "FinOpsTicket" };
@@ -103,6 +120,14 @@ describe("policy pack: cost", () => {
             expect(only(await pack.get().analyze(g5(undefined)), "accelerators-prod-only")).to.deep.equal([]);
         });
 
+        it("refuses a GPU EKS node group and a GPU spot request in dev", async () => {
+            await pack.get().configure(envConfig("dev"));
+            const nodes = resource(T.nodeGroup, "gpu-nodes", { clusterName: "eks", instanceTypes: ["g5.2xlarge"], tags: tags("dev") });
+            expect(only(await pack.get().analyze(nodes), "accelerators-prod-only")[0]?.detail).to.contain('sets instanceTypes[0] = "g5.2xlarge"');
+            const spot = resource(T.spotInstance, "spot", { ami: "ami-1", instanceType: "inf2.xlarge", tags: tags("dev") });
+            expect(only(await pack.get().analyze(spot), "accelerators-prod-only")[0]?.detail).to.contain('(family "inf")');
+        });
+
         it("does not mistake Graviton m6g for the g family", async () => {
             await pack.get().configure(envConfig("dev"));
             const lt = resource(T.lt, "arm-lt", launchTemplateInputs("dev", "m6g.large"));
@@ -141,6 +166,45 @@ describe("policy pack: cost", () => {
             const estimate = parseEstimateReport(report.message);
             expect(estimate?.unpriced.map((u) => u.item)).to.deep.equal(["EC2 x2iedn.xlarge"]);
             expect(estimate?.lines.some((l) => l.sku.startsWith("ec2:"))).to.equal(false);
+        });
+
+        it("prices a group launched from a launch configuration and an on-demand EKS node group", async () => {
+            const stack = compliantStack("dev").filter((r) => r.type !== T.lt);
+            const lc = resource(T.launchConfiguration, "api-lc", {
+                name: "memspine-dev-lc",
+                imageId: "ami-1",
+                instanceType: "t3.xlarge",
+                rootBlockDevice: { volumeSize: 40, volumeType: "gp3", encrypted: true },
+            });
+            const group = find(stack, "api-asg");
+            group.inputs = { ...group.inputs, launchTemplate: undefined, launchConfiguration: "memspine-dev-lc" };
+            group.options = { ...group.options, propertyDependencies: {}, dependencies: [] };
+            const nodes = resource(T.nodeGroup, "nodes", { clusterName: "eks", instanceTypes: ["m6i.large"], scalingConfig: { desiredSize: 2, minSize: 1, maxSize: 4 }, tags: tags("dev") });
+            const [report] = only(await pack.get().analyzeStack([...withoutSchedules(stack), lc, nodes]), "cost-estimate-report");
+            const estimate = parseEstimateReport(report.message);
+            const line = (item: string, name: string) => estimate?.lines.find((l) => l.item === item && l.name === name);
+            // api-asg runs 1 node: 730 h x 0.1664; 40 GB x 0.08. The node group: 2 x 730 h x 0.096, max 4.
+            expect(line("EC2 t3.xlarge", "api-asg")?.monthlyUsd).to.deep.equal({ desired: 121.47, withSchedule: 121.47, max: 364.42 });
+            expect(line("EBS gp3 root volume 40 GB", "api-asg")?.monthlyUsd.desired).to.be.closeTo(3.2, 1e-9);
+            expect(line("EC2 m6i.large", "nodes")?.monthlyUsd).to.deep.equal({ desired: 140.16, withSchedule: 140.16, max: 280.32 });
+            expect(estimate?.unpriced.map((u) => `${u.name}: ${u.item}`)).to.deep.equal(["nodes: EBS node disks 20 GB x2"]);
+        });
+
+        it("lists spot hours, Aurora instances without a price and Aurora storage as unpriced", async () => {
+            const stack = [
+                ...compliantStack("dev"),
+                resource(T.spotInstance, "spot", { ami: "ami-1", instanceType: "m6i.large", rootBlockDevice: { volumeSize: 30, volumeType: "gp3", encrypted: true }, tags: tags("dev") }),
+                resource(T.rdsCluster, "aurora", { engine: "aurora-postgresql", storageEncrypted: true, tags: tags("dev") }),
+                resource(T.rdsClusterInstance, "aurora-1", { clusterIdentifier: "aurora", engine: "aurora-postgresql", instanceClass: "db.r6g.large", tags: tags("dev") }),
+            ];
+            const [report] = only(await pack.get().analyzeStack(stack), "cost-estimate-report");
+            const estimate = parseEstimateReport(report.message);
+            expect(estimate?.unpriced.map((u) => `${u.name}: ${u.item}`)).to.deep.equal([
+                "spot: EC2 spot m6i.large",
+                "aurora: RDS cluster storage aurora-postgresql",
+                "aurora-1: RDS cluster instance aurora-postgresql db.r6g.large",
+            ]);
+            expect(estimate?.lines.find((l) => l.name === "spot")?.item).to.equal("EBS gp3 root volume 30 GB");
         });
 
         it("refuses a stack whose estimate exceeds the environment budget", async () => {

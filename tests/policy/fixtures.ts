@@ -64,6 +64,11 @@ export const T = {
     vaultMount: "vault:index/mount:Mount",
     randomPassword: "random:index/randomPassword:RandomPassword",
     awsProvider: "pulumi:providers:aws",
+    launchConfiguration: "aws:ec2/launchConfiguration:LaunchConfiguration",
+    spotInstance: "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
+    rdsCluster: "aws:rds/cluster:Cluster",
+    rdsClusterInstance: "aws:rds/clusterInstance:ClusterInstance",
+    nodeGroup: "aws:eks/nodeGroup:NodeGroup",
 } as const;
 
 export interface StackShape {

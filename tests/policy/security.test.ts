@@ -94,6 +94,38 @@ describe("policy pack: security", () => {
             expect(only(await pack.get().analyze(db), "rds-deletion-protection-prod"), "dev database").to.deep.equal([]);
         });
 
+        it("checks the other shapes of the same resources: spot requests, launch configurations, Aurora clusters and their instances", async () => {
+            const bad = [
+                resource(T.spotInstance, "spot", { ami: "ami-1", instanceType: "m6i.large", metadataOptions: { httpTokens: "optional" }, associatePublicIpAddress: false, rootBlockDevice: { encrypted: true } }),
+                resource(T.launchConfiguration, "lc", { imageId: "ami-1", instanceType: "m6i.large", metadataOptions: { httpTokens: "required" }, associatePublicIpAddress: true, rootBlockDevice: { encrypted: false } }),
+                resource(T.rdsCluster, "aurora", { engine: "aurora-postgresql", storageEncrypted: false, backupRetentionPeriod: 0, deletionProtection: false, tags: tags("prod") }),
+                resource(T.rdsClusterInstance, "aurora-1", { clusterIdentifier: "aurora", engine: "aurora-postgresql", instanceClass: "db.r6g.large", publiclyAccessible: true, tags: tags("prod") }),
+            ];
+            const found = (await Promise.all(bad.map((r) => pack.get().analyze(r)))).flat().map((v) => `${v.policyName}: ${v.detail}`);
+            expect(found).to.include.members([
+                'imdsv2-required: aws:ec2/spotInstanceRequest:SpotInstanceRequest "spot" has metadataOptions.httpTokens "optional": set it to "required" (IMDSv2 only).',
+                'no-public-ip: aws:ec2/launchConfiguration:LaunchConfiguration "lc" has associatePublicIpAddress true: set associatePublicIpAddress: false.',
+                'storage-encrypted: aws:ec2/launchConfiguration:LaunchConfiguration "lc" has rootBlockDevice.encrypted false: set rootBlockDevice { encrypted: true }.',
+                'storage-encrypted: aws:rds/cluster:Cluster "aurora" has storageEncrypted false: set storageEncrypted: true.',
+                'rds-private-and-backed-up: aws:rds/cluster:Cluster "aurora" has backupRetentionPeriod 0: set it to at least 1 day(s).',
+                'rds-deletion-protection-prod: aws:rds/cluster:Cluster "aurora" in prod has deletionProtection false: set deletionProtection: true.',
+                'prod-stateful-protected: aws:rds/cluster:Cluster "aurora" in prod is not protected: set the resource option protect: true.',
+                'rds-private-and-backed-up: aws:rds/clusterInstance:ClusterInstance "aurora-1" has publiclyAccessible true: set publiclyAccessible: false (reach it from the VPC only).',
+            ]);
+            expect(found.filter((f) => f.includes('"aurora-1"')), "cluster instances take backups from the cluster").to.have.lengthOf(1);
+
+            const good = [
+                resource(T.spotInstance, "spot", { ami: "ami-1", instanceType: "m6i.large", metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 }, associatePublicIpAddress: false, rootBlockDevice: { encrypted: true }, tags: tags("prod") }),
+                resource(T.rdsCluster, "aurora", { engine: "aurora-postgresql", storageEncrypted: true, backupRetentionPeriod: 7, deletionProtection: true, tags: tags("prod") }, { protect: true }),
+                resource(T.rdsClusterInstance, "aurora-1", { clusterIdentifier: "aurora", engine: "aurora-postgresql", instanceClass: "db.r6g.large", publiclyAccessible: false, tags: tags("prod") }),
+            ];
+            const security = ["imdsv2-required", "no-public-ip", "storage-encrypted", "rds-private-and-backed-up", "rds-deletion-protection-prod", "prod-stateful-protected"];
+            for (const r of good) {
+                const violations = (await pack.get().analyze(r)).filter((v) => security.includes(v.policyName));
+                expect(violations.map((v) => v.detail), r.name).to.deep.equal([]);
+            }
+        });
+
         it("prod-stateful-protected: reads the protect resource option", async () => {
             const volume = find(compliantStack("prod"), "qdrant-data");
             expect(only(await pack.get().analyze(volume), "prod-stateful-protected")).to.deep.equal([]);

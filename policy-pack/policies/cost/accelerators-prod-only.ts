@@ -1,9 +1,9 @@
 /** Cost: GPU/accelerator instance families (p, g, inf, trn, dl, ...) only in the allowed environments (prod). */
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { environmentListSchema, environmentOf, environmentSchema } from "../lib/environment";
-import { instanceTypeUses, parseInstanceType } from "../lib/instance-types";
+import { INSTANCE_TYPE_BEARING_TYPES, instanceTypeUses, parseInstanceType } from "../lib/instance-types";
 import { validateTypes } from "../lib/policy";
-import { AWS, describe } from "../lib/types";
+import { describe } from "../lib/types";
 
 export interface AcceleratorsConfig {
     /** Instance series (the letters before the generation digit) that are GPU/accelerator families. */
@@ -38,7 +38,7 @@ export const acceleratorsProdOnly: ResourceValidationPolicy = {
         },
     },
     validateResource: validateTypes(
-        [AWS.launchTemplate, AWS.ec2Instance, AWS.rdsInstance, AWS.autoscalingGroup],
+        INSTANCE_TYPE_BEARING_TYPES,
         ACCELERATORS_DEFAULTS,
         (r, config, report) => {
             const prefixes = config.acceleratorFamilyPrefixes.map((p) => p.toLowerCase());

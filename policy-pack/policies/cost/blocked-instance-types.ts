@@ -3,10 +3,10 @@
  * cost-approval tag on the resource (the Sentinel rule of the reference guide, made enforceable).
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { instanceTypeUses, stripDbPrefix } from "../lib/instance-types";
+import { INSTANCE_TYPE_BEARING_TYPES, instanceTypeUses, stripDbPrefix } from "../lib/instance-types";
 import { validateTypes } from "../lib/policy";
 import { tagValue } from "../lib/tags";
-import { AWS, describe } from "../lib/types";
+import { describe } from "../lib/types";
 
 export interface BlockedInstanceTypesConfig {
     /** Instance types allowed only when the resource carries the approval tag. */
@@ -28,8 +28,9 @@ const normalize = (types: readonly string[]): Set<string> => new Set(types.map(s
 export const blockedInstanceTypes: ResourceValidationPolicy = {
     name: "blocked-instance-types",
     description:
-        "Blocks the most expensive instance types on launch templates, EC2 instances, Auto Scaling overrides and RDS " +
-        "instances: types in neverAllowed (p5.48xlarge) are refused; types in approvalRequired (p4d.24xlarge) need a " +
+        "Blocks the most expensive instance types wherever a resource names one (launch templates and configurations, " +
+        "EC2 and spot instances, Auto Scaling overrides, EKS node groups, RDS instances, cluster instances and " +
+        "Multi-AZ clusters): types in neverAllowed (p5.48xlarge) are refused; types in approvalRequired (p4d.24xlarge) need a " +
         "non-empty approval tag (CostApproval=<ticket>) on the resource. Choose a smaller instance type or add the approval tag.",
     enforcementLevel: "mandatory",
     configSchema: {
@@ -55,7 +56,7 @@ export const blockedInstanceTypes: ResourceValidationPolicy = {
         },
     },
     validateResource: validateTypes(
-        [AWS.launchTemplate, AWS.ec2Instance, AWS.rdsInstance, AWS.autoscalingGroup],
+        INSTANCE_TYPE_BEARING_TYPES,
         BLOCKED_INSTANCE_TYPES_DEFAULTS,
         (r, config, report) => {
             const never = normalize(config.neverAllowed);

@@ -1,11 +1,13 @@
 /**
  * Monthly cost estimate of a stack (pure: plain resources in, numbers out).
  *
- * Counted: Auto Scaling groups (instances and root volumes of their launch template, at desired
- * capacity, at max size, and at desired capacity under the group's scheduled actions), EC2
- * instances (+ root and EBS block devices), EBS volumes, RDS instances (+ storage; Multi-AZ doubles
- * both), Application Load Balancers (hours + an assumed LCU count) and NAT gateways. A counted
- * resource whose SKU has no price is listed as unpriced, never counted as zero.
+ * Counted: Auto Scaling groups (instances and volumes of their launch template or launch
+ * configuration, at desired capacity, at max size, and at desired capacity under the group's
+ * scheduled actions), EC2 instances (+ root and EBS block devices), EBS volumes, RDS instances
+ * (+ storage; Multi-AZ doubles both), RDS cluster instances, EKS managed node groups, Application
+ * Load Balancers (hours + an assumed LCU count) and NAT gateways. A counted resource whose SKU has
+ * no price is listed as unpriced, never counted as zero; so are the parts billed by use that the
+ * price file cannot know (spot hours, Aurora storage and I/O).
  */
 import { CronError, weeklyRun } from "./cron";
 import { PriceData, PriceEntry } from "./prices";
@@ -232,6 +234,15 @@ export function groupLaunchTemplate(group: StackResource, all: readonly StackRes
     return templates.length === 1 ? templates[0] : undefined;
 }
 
+/** The launch configuration a group launches from, when it names one. */
+export function groupLaunchConfiguration(group: StackResource, all: readonly StackResource[]): StackResource | undefined {
+    const name = asString(group.props["launchConfiguration"]);
+    if (name === undefined && (group.propertyDependencies["launchConfiguration"] ?? []).length === 0) {
+        return undefined;
+    }
+    return linked(group, "launchConfiguration", name ? [name] : [], all, (r) => r.type === AWS.launchConfiguration)[0];
+}
+
 /** Scheduled actions that target the group (by property dependency, name, or the only group). */
 export function groupSchedules(group: StackResource, all: readonly StackResource[]): StackResource[] {
     const groups = all.filter((r) => r.type === AWS.autoscalingGroup);
@@ -319,6 +330,12 @@ function estimateGroup(ctx: Context, group: StackResource, schedules: ScheduleSu
     if (groupSchedulesList.length > 0) {
         schedules.push(summary);
     }
+    const configuration = groupLaunchConfiguration(group, ctx.all);
+    if (configuration !== undefined) {
+        priceInstanceHours(ctx, group, asString(configuration.props["instanceType"]), desired, max, summary.fraction, `instances of ${describe(configuration)}`);
+        priceVolumes(ctx, group, instanceVolumes(configuration.props), desired, max, summary.fraction);
+        return;
+    }
     const template = groupLaunchTemplate(group, ctx.all);
     if (template === undefined) {
         addUnpriced(ctx, group, `EC2 x${desired}`, "launch template not found in the stack");
@@ -362,6 +379,45 @@ function estimateRds(ctx: Context, r: StackResource): void {
     }
 }
 
+function estimateRdsClusterInstance(ctx: Context, r: StackResource): void {
+    const instanceClass = asString(r.props["instanceClass"]);
+    const engine = asString(r.props["engine"]);
+    const item = `RDS cluster instance ${engine ?? "?"} ${instanceClass ?? "?"}`;
+    const price = engine && instanceClass ? ctx.prices.rdsInstanceHourly[engine]?.[instanceClass] : undefined;
+    if (price === undefined) {
+        addUnpriced(ctx, r, item, `no price for engine "${engine ?? "not set"}" and class "${instanceClass ?? "not set"}" in prices.json`);
+        return;
+    }
+    const hours = ctx.prices.hoursPerMonth;
+    addLine(ctx, r, item, `rds:${engine}:${instanceClass}`, "hour", price, hours, hours);
+}
+
+function estimateRdsCluster(ctx: Context, r: StackResource): void {
+    const engine = asString(r.props["engine"]) ?? "?";
+    const instanceClass = asString(r.props["dbClusterInstanceClass"]);
+    if (instanceClass !== undefined) {
+        addUnpriced(ctx, r, `RDS Multi-AZ DB cluster ${engine} ${instanceClass}`, "Multi-AZ DB cluster prices are not in prices.json");
+    }
+    // Cluster instances are priced on their own resources; the cluster's storage and I/O are billed by use.
+    addUnpriced(ctx, r, `RDS cluster storage ${engine}`, "cluster storage and I/O are billed by use, not estimated");
+}
+
+function estimateNodeGroup(ctx: Context, r: StackResource): void {
+    const scaling = asRecord(r.props["scalingConfig"]);
+    const desired = asNumber(scaling?.["desiredSize"]) ?? 0;
+    const max = Math.max(asNumber(scaling?.["maxSize"]) ?? desired, desired);
+    const capacityType = asString(r.props["capacityType"]) ?? "ON_DEMAND";
+    const instanceTypes = asArray(r.props["instanceTypes"]).map(asString);
+    // EKS launches t3.medium when a node group names no instance type.
+    const instanceType = instanceTypes.length > 0 ? instanceTypes[0] : "t3.medium";
+    if (capacityType !== "ON_DEMAND") {
+        addUnpriced(ctx, r, `EC2 ${instanceType ?? "?"} x${desired} (${capacityType})`, "spot prices vary and are not in prices.json");
+    } else {
+        priceInstanceHours(ctx, r, instanceType, desired, max, 1, "node group instances");
+    }
+    addUnpriced(ctx, r, `EBS node disks ${asNumber(r.props["diskSize"]) ?? 20} GB x${desired}`, "the disk type is chosen by the node group's AMI");
+}
+
 function estimateLoadBalancer(ctx: Context, r: StackResource): void {
     const lbType = asString(r.props["loadBalancerType"]) ?? "application";
     const price = ctx.prices.loadBalancer[lbType];
@@ -389,6 +445,15 @@ export function estimateMonthlyCost(
         } else if (r.type === AWS.ec2Instance) {
             priceInstanceHours(ctx, r, asString(r.props["instanceType"]), 1, 1, 1, "instance");
             priceVolumes(ctx, r, instanceVolumes(r.props), 1, 1, 1);
+        } else if (r.type === AWS.spotInstanceRequest) {
+            addUnpriced(ctx, r, `EC2 spot ${asString(r.props["instanceType"]) ?? "?"}`, "spot prices vary and are not in prices.json");
+            priceVolumes(ctx, r, instanceVolumes(r.props), 1, 1, 1);
+        } else if (r.type === AWS.rdsClusterInstance) {
+            estimateRdsClusterInstance(ctx, r);
+        } else if (r.type === AWS.rdsCluster) {
+            estimateRdsCluster(ctx, r);
+        } else if (r.type === AWS.eksNodeGroup) {
+            estimateNodeGroup(ctx, r);
         } else if (r.type === AWS.ebsVolume) {
             priceVolumes(ctx, r, [{ label: "volume", sizeGb: asNumber(r.props["size"]), volumeType: asString(r.props["type"]) }], 1, 1, 1);
         } else if (r.type === AWS.rdsInstance) {

@@ -52,6 +52,19 @@ export interface InstanceTypeUse {
     instanceType: string;
 }
 
+/** Resource types that name the instance types they launch (see instanceTypeUses). */
+export const INSTANCE_TYPE_BEARING_TYPES: readonly string[] = [
+    AWS.launchTemplate,
+    AWS.launchConfiguration,
+    AWS.ec2Instance,
+    AWS.spotInstanceRequest,
+    AWS.autoscalingGroup,
+    AWS.eksNodeGroup,
+    AWS.rdsInstance,
+    AWS.rdsClusterInstance,
+    AWS.rdsCluster,
+];
+
 /** The instance types a resource would launch (unknown values are skipped). */
 export function instanceTypeUses(r: ResourceView): InstanceTypeUse[] {
     const uses: InstanceTypeUse[] = [];
@@ -63,11 +76,21 @@ export function instanceTypeUses(r: ResourceView): InstanceTypeUse[] {
     };
     switch (r.type) {
         case AWS.launchTemplate:
+        case AWS.launchConfiguration:
         case AWS.ec2Instance:
+        case AWS.spotInstanceRequest:
             add("instanceType", r.props["instanceType"]);
             break;
         case AWS.rdsInstance:
+        case AWS.rdsClusterInstance:
             add("instanceClass", r.props["instanceClass"]);
+            break;
+        case AWS.rdsCluster:
+            // Multi-AZ DB clusters name their instances' class on the cluster itself.
+            add("dbClusterInstanceClass", r.props["dbClusterInstanceClass"]);
+            break;
+        case AWS.eksNodeGroup:
+            asArray(r.props["instanceTypes"]).forEach((t, i) => add(`instanceTypes[${i}]`, t));
             break;
         case AWS.autoscalingGroup: {
             const overrides = asArray(getPath(r.props, "mixedInstancesPolicy.launchTemplate.overrides"));

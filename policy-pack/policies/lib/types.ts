@@ -6,8 +6,13 @@ import { Props, rawProps } from "./props";
 
 export const AWS = {
     launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+    launchConfiguration: "aws:ec2/launchConfiguration:LaunchConfiguration",
     ec2Instance: "aws:ec2/instance:Instance",
+    spotInstanceRequest: "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
     rdsInstance: "aws:rds/instance:Instance",
+    rdsCluster: "aws:rds/cluster:Cluster",
+    rdsClusterInstance: "aws:rds/clusterInstance:ClusterInstance",
+    eksNodeGroup: "aws:eks/nodeGroup:NodeGroup",
     autoscalingGroup: "aws:autoscaling/group:Group",
     autoscalingSchedule: "aws:autoscaling/schedule:Schedule",
     ebsVolume: "aws:ebs/volume:Volume",
@@ -17,6 +22,18 @@ export const AWS = {
     securityGroupIngressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     acmCertificate: "aws:acm/certificate:Certificate",
 } as const;
+
+/**
+ * Types that describe EC2 instances with the aws.ec2.Instance schema for metadataOptions,
+ * rootBlockDevice, ebsBlockDevices and a boolean associatePublicIpAddress.
+ */
+export const INSTANCE_SHAPED_TYPES: readonly string[] = [AWS.ec2Instance, AWS.spotInstanceRequest, AWS.launchConfiguration];
+
+/** RDS resources that own storage and backups: DB instances and Aurora / Multi-AZ DB clusters. */
+export const RDS_STORAGE_TYPES: readonly string[] = [AWS.rdsInstance, AWS.rdsCluster];
+
+/** RDS resources that can be given a public address: DB instances and cluster instances. */
+export const RDS_ENDPOINT_TYPES: readonly string[] = [AWS.rdsInstance, AWS.rdsClusterInstance];
 
 /** `aws.lb.*` and its alias module `aws.alb.*` register different tokens for the same resource. */
 export const LOAD_BALANCER_TYPES: readonly string[] = [

@@ -2,7 +2,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { validateTypes } from "../lib/policy";
 import { asNumber, asRecord, asString, isUnknown, show } from "../lib/props";
-import { AWS, describe } from "../lib/types";
+import { AWS, INSTANCE_SHAPED_TYPES, describe } from "../lib/types";
 
 export interface ImdsConfig {
     /** Highest allowed httpPutResponseHopLimit (2 lets containers on the node reach IMDS). */
@@ -14,7 +14,7 @@ export const IMDS_DEFAULTS: ImdsConfig = { maxHopLimit: 2 };
 export const imdsv2Required: ResourceValidationPolicy = {
     name: "imdsv2-required",
     description:
-        "Launch templates and EC2 instances must require IMDSv2: metadataOptions.httpTokens = \"required\" and " +
+        "Launch templates, launch configurations, EC2 instances and spot instance requests must require IMDSv2: metadataOptions.httpTokens = \"required\" and " +
         "httpPutResponseHopLimit 1 or 2 (config maxHopLimit). Set metadataOptions { httpEndpoint: \"enabled\", " +
         "httpTokens: \"required\", httpPutResponseHopLimit: 2 }.",
     enforcementLevel: "mandatory",
@@ -29,7 +29,7 @@ export const imdsv2Required: ResourceValidationPolicy = {
             },
         },
     },
-    validateResource: validateTypes([AWS.launchTemplate, AWS.ec2Instance], IMDS_DEFAULTS, (r, config, report) => {
+    validateResource: validateTypes([AWS.launchTemplate, ...INSTANCE_SHAPED_TYPES], IMDS_DEFAULTS, (r, config, report) => {
         const raw = r.props["metadataOptions"];
         if (isUnknown(raw)) {
             return;

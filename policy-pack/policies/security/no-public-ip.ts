@@ -2,18 +2,18 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { validateTypes } from "../lib/policy";
 import { asArray, asBool, asRecord, isUnknown, show } from "../lib/props";
-import { AWS, describe } from "../lib/types";
+import { AWS, INSTANCE_SHAPED_TYPES, describe } from "../lib/types";
 
 export const noPublicIp: ResourceValidationPolicy = {
     name: "no-public-ip",
     description:
         "Nodes run in private subnets without public IPs, stated explicitly: launch templates need networkInterfaces " +
-        "whose associatePublicIpAddress is \"false\" (string in that schema), EC2 instances associatePublicIpAddress " +
-        "false. A missing value would let the subnet's default decide.",
+        "whose associatePublicIpAddress is \"false\" (string in that schema); EC2 instances, spot instance requests " +
+        "and launch configurations associatePublicIpAddress false. A missing value would let the subnet's default decide.",
     enforcementLevel: "mandatory",
     configSchema: { properties: {} },
-    validateResource: validateTypes([AWS.launchTemplate, AWS.ec2Instance], {}, (r, _config, report) => {
-        if (r.type === AWS.ec2Instance) {
+    validateResource: validateTypes([AWS.launchTemplate, ...INSTANCE_SHAPED_TYPES], {}, (r, _config, report) => {
+        if (INSTANCE_SHAPED_TYPES.includes(r.type)) {
             const v = r.props["associatePublicIpAddress"];
             if (!isUnknown(v) && asBool(v) !== false) {
                 report(`${describe(r)} has associatePublicIpAddress ${show(v)}: set associatePublicIpAddress: false.`);

@@ -3,7 +3,7 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { environmentListSchema, environmentOf, environmentSchema } from "../lib/environment";
 import { validateTypes } from "../lib/policy";
 import { asBool, isUnknown, show } from "../lib/props";
-import { AWS, describe } from "../lib/types";
+import { RDS_STORAGE_TYPES, describe } from "../lib/types";
 
 export interface ProdOnlyConfig {
     environments: string[];
@@ -15,7 +15,7 @@ export const RDS_DELETION_PROTECTION_DEFAULTS: ProdOnlyConfig = { environments: 
 export const rdsDeletionProtectionProd: ResourceValidationPolicy = {
     name: "rds-deletion-protection-prod",
     description:
-        "RDS instances in prod (config environments) must set deletionProtection: true. The environment is the " +
+        "RDS instances and clusters (Aurora, Multi-AZ DB clusters) in prod (config environments) must set deletionProtection: true. The environment is the " +
         "resource's Environment tag, else the policy config `environment`.",
     enforcementLevel: "mandatory",
     configSchema: {
@@ -24,7 +24,7 @@ export const rdsDeletionProtectionProd: ResourceValidationPolicy = {
             environment: environmentSchema,
         },
     },
-    validateResource: validateTypes([AWS.rdsInstance], RDS_DELETION_PROTECTION_DEFAULTS, (r, config, report) => {
+    validateResource: validateTypes(RDS_STORAGE_TYPES, RDS_DELETION_PROTECTION_DEFAULTS, (r, config, report) => {
         const env = environmentOf(r.props, config);
         if (env === undefined || !config.environments.includes(env)) {
             return;

@@ -2,7 +2,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { validateTypes } from "../lib/policy";
 import { asBool, asNumber, isUnknown, show } from "../lib/props";
-import { AWS, describe } from "../lib/types";
+import { RDS_ENDPOINT_TYPES, RDS_STORAGE_TYPES, describe } from "../lib/types";
 
 export interface RdsBaselineConfig {
     minBackupRetentionDays: number;
@@ -13,8 +13,9 @@ export const RDS_BASELINE_DEFAULTS: RdsBaselineConfig = { minBackupRetentionDays
 export const rdsPrivateAndBackedUp: ResourceValidationPolicy = {
     name: "rds-private-and-backed-up",
     description:
-        "RDS instances must not be publicly accessible (publiclyAccessible false) and must keep automated backups " +
-        "(backupRetentionPeriod set explicitly to at least minBackupRetentionDays, default 1).",
+        "RDS instances and cluster instances must not be publicly accessible (publiclyAccessible false); RDS " +
+        "instances and clusters must keep automated backups (backupRetentionPeriod set explicitly to at least " +
+        "minBackupRetentionDays, default 1).",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -27,10 +28,13 @@ export const rdsPrivateAndBackedUp: ResourceValidationPolicy = {
             },
         },
     },
-    validateResource: validateTypes([AWS.rdsInstance], RDS_BASELINE_DEFAULTS, (r, config, report) => {
+    validateResource: validateTypes([...new Set([...RDS_ENDPOINT_TYPES, ...RDS_STORAGE_TYPES])], RDS_BASELINE_DEFAULTS, (r, config, report) => {
         const pub = r.props["publiclyAccessible"];
-        if (!isUnknown(pub) && asBool(pub) === true) {
+        if (RDS_ENDPOINT_TYPES.includes(r.type) && !isUnknown(pub) && asBool(pub) === true) {
             report(`${describe(r)} has publiclyAccessible true: set publiclyAccessible: false (reach it from the VPC only).`);
+        }
+        if (!RDS_STORAGE_TYPES.includes(r.type)) {
+            return; // cluster instances take their backups from the cluster
         }
         const retention = r.props["backupRetentionPeriod"];
         const days = asNumber(retention);
