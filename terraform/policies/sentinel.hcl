@@ -2,6 +2,11 @@
 # file. Security and blocked instance types cannot be overridden; the budget can, by someone with
 # override rights; the scale-to-zero reminder only warns.
 
+# Where a planned resource names instance types; imported by the two instance-type policies.
+module "instance_types" {
+  source = "./modules/instance-types.sentinel"
+}
+
 policy "restrict-instance-types" {
   source            = "./restrict-instance-types.sentinel"
   enforcement_level = "hard-mandatory"

@@ -203,11 +203,44 @@ describe("terraform: scripts and boot templates", function () {
             "deletion-protection-prod",
         ];
         let policies: Map<string, HclBody>;
+        let modules: Map<string, HclBody>;
+        const STANDARD_IMPORTS = ["tfplan/v2", "tfrun", "strings", "decimal", "tfconfig/v2"];
 
         before(async function () {
             const file = path.join(POLICY_DIR, "sentinel.hcl");
-            const document = (await parse(path.relative(REPO_ROOT, file), fs.readFileSync(file, "utf8"))) as { policy?: Record<string, HclBody[]> };
+            const document = (await parse(path.relative(REPO_ROOT, file), fs.readFileSync(file, "utf8"))) as {
+                policy?: Record<string, HclBody[]>;
+                module?: Record<string, HclBody[]>;
+            };
             policies = new Map(Object.entries(document.policy ?? {}).map(([name, bodies]) => [name, firstBlock(bodies) ?? {}]));
+            modules = new Map(Object.entries(document.module ?? {}).map(([name, bodies]) => [name, firstBlock(bodies) ?? {}]));
+        });
+
+        /** Sentinel text checks: only standard or declared imports, balanced brackets. */
+        function expectWellFormed(name: string, text: string): void {
+            for (const m of text.matchAll(/^import "([^"]+)"/gm)) {
+                expect(m[1], name).to.be.oneOf([...STANDARD_IMPORTS, ...modules.keys()]);
+            }
+            const code = text.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/#.*$/gm, "");
+            for (const [open, close] of [["{", "}"], ["[", "]"], ["(", ")"]]) {
+                expect(code.split(open).length, `${name}: ${open}${close} balanced`).to.equal(code.split(close).length);
+            }
+        }
+
+        it("declares its shared module, whose file exists and defines the function the policies call", function () {
+            expect([...modules.keys()]).to.deep.equal(["instance_types"]);
+            const source = String(modules.get("instance_types")?.source);
+            expect(source).to.equal("./modules/instance-types.sentinel");
+            const text = fs.readFileSync(path.join(POLICY_DIR, source), "utf8");
+            expectWellFormed("instance_types", text);
+            expect(text).to.match(/^of = func\(rc\) \{$/m);
+            for (const type of ["aws_instance", "aws_spot_instance_request", "aws_launch_template", "aws_launch_configuration", "aws_db_instance", "aws_rds_cluster_instance", "aws_rds_cluster", "aws_eks_node_group", "aws_autoscaling_group"]) {
+                expect(text, type).to.contain(`"${type}"`);
+            }
+            for (const policy of ["restrict-instance-types", "no-gpu-outside-prod"]) {
+                const policyText = fs.readFileSync(path.join(POLICY_DIR, `${policy}.sentinel`), "utf8");
+                expect(policyText, policy).to.contain('import "instance_types"').and.to.contain("instance_types.of(rc)");
+            }
         });
 
         it("has one policy block per .sentinel file, each pointing at its own file", function () {
@@ -250,17 +283,11 @@ describe("terraform: scripts and boot templates", function () {
         for (const name of required) {
             it(`${name}.sentinel: known imports, a main rule, every param used, balanced brackets`, function () {
                 const text = fs.readFileSync(path.join(POLICY_DIR, `${name}.sentinel`), "utf8");
-                for (const m of text.matchAll(/^import "([^"]+)"/gm)) {
-                    expect(m[1], name).to.be.oneOf(["tfplan/v2", "tfrun", "strings", "decimal", "tfconfig/v2"]);
-                }
+                expectWellFormed(name, text);
                 expect(text, name).to.match(/^main = rule \{$/m);
                 for (const m of text.matchAll(/^param ([a-z_]+) default/gm)) {
                     const uses = text.split(new RegExp(`\\b${m[1]}\\b`)).length - 1;
                     expect(uses, `${name}: param ${m[1]} is used`).to.be.greaterThan(1);
-                }
-                const code = text.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/#.*$/gm, "");
-                for (const [open, close] of [["{", "}"], ["[", "]"], ["(", ")"]]) {
-                    expect(code.split(open).length, `${name}: ${open}${close} balanced`).to.equal(code.split(close).length);
                 }
             });
         }
