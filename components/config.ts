@@ -573,7 +573,7 @@ function checkExistingNetwork(raw: RawConfig, problem: (key: string, allowed: st
     }
     for (const [key, ids] of [["existingPublicSubnetIds", publicSubnetIds], ["existingPrivateSubnetIds", privateSubnetIds]] as const) {
         if (ids === undefined || ids.length < 2 || !ids.every((id) => /^subnet-[0-9a-f]{8,17}$/.test(id))) {
-            problem(key, "must list at least two subnet ids (subnet-...) in different availability zones when existingVpcId is set");
+            problem(key, "must list at least two subnet ids such as subnet-0123456789abcdef0, in different availability zones, when existingVpcId is set");
         }
     }
     return { vpcId, publicSubnetIds: publicSubnetIds ?? [], privateSubnetIds: privateSubnetIds ?? [] };
