@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import type { Environment, ExistingNetwork } from "./config";
 import { cidrSubnet } from "./cidr";
 import { resourceName, resourceTags, Tags } from "./tags";
+import { createVpcFlowLogs } from "./vpc-flow-logs";
 
 export interface NetworkingArgs {
     environment: Environment;
@@ -17,13 +18,16 @@ export interface NetworkingArgs {
 /**
  * The stack's network: a VPC with a public and a private subnet per availability zone,
  * an internet gateway, NAT (one per zone in prod, a single shared one elsewhere, trading
- * zone-failure resilience for cost) and route tables; or an existing VPC passed through.
+ * zone-failure resilience for cost), route tables and flow logs to CloudWatch Logs; or an
+ * existing VPC passed through (its flow logs are its owner's).
  */
 export class Networking extends pulumi.ComponentResource {
     readonly vpcId: pulumi.Output<string>;
     readonly vpcCidr: pulumi.Output<string>;
     readonly publicSubnetIds: pulumi.Output<string[]>;
     readonly privateSubnetIds: pulumi.Output<string[]>;
+    /** CloudWatch Logs group of the created VPC's flow logs; undefined with an existing VPC. */
+    readonly flowLogGroupName?: pulumi.Output<string>;
 
     constructor(name: string, args: NetworkingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("memory-spine:network:Networking", name, {}, opts);
@@ -40,6 +44,7 @@ export class Networking extends pulumi.ComponentResource {
             this.vpcCidr = created.vpc.cidrBlock;
             this.publicSubnetIds = pulumi.all(created.publicSubnets.map((s) => s.id));
             this.privateSubnetIds = pulumi.all(created.privateSubnets.map((s) => s.id));
+            this.flowLogGroupName = created.flowLogGroupName;
         }
 
         this.registerOutputs({
@@ -47,6 +52,7 @@ export class Networking extends pulumi.ComponentResource {
             vpcCidr: this.vpcCidr,
             publicSubnetIds: this.publicSubnetIds,
             privateSubnetIds: this.privateSubnetIds,
+            flowLogGroupName: this.flowLogGroupName,
         });
     }
 
@@ -144,6 +150,8 @@ export class Networking extends pulumi.ComponentResource {
             }, parent);
         });
 
-        return { vpc, publicSubnets, privateSubnets };
+        const flowLogs = createVpcFlowLogs({ environment, baseName: base, vpcId: vpc.id, tagsFor: (name) => tagsFor(name) }, this);
+
+        return { vpc, publicSubnets, privateSubnets, flowLogGroupName: flowLogs.logGroup.name };
     }
 }

@@ -1,11 +1,12 @@
 import { expect } from "chai";
 import { onlyResource, outputOf, resourcesOfType, runWith, shippedStack, ShippedStack } from "./support/stacks";
 import { cidrSubnet, isCanonicalIpv4Cidr } from "../components/cidr";
+import { MOCK_ACCOUNT_ID } from "../tools/lib/mocks";
 
-const EXPECTED: Record<ShippedStack, { zones: number; natGateways: number; vpcCidr: string }> = {
-    dev: { zones: 2, natGateways: 1, vpcCidr: "10.10.0.0/16" },
-    staging: { zones: 2, natGateways: 1, vpcCidr: "10.20.0.0/16" },
-    prod: { zones: 3, natGateways: 3, vpcCidr: "10.30.0.0/16" },
+const EXPECTED: Record<ShippedStack, { zones: number; natGateways: number; vpcCidr: string; flowLogDays: number }> = {
+    dev: { zones: 2, natGateways: 1, vpcCidr: "10.10.0.0/16", flowLogDays: 14 },
+    staging: { zones: 2, natGateways: 1, vpcCidr: "10.20.0.0/16", flowLogDays: 30 },
+    prod: { zones: 3, natGateways: 3, vpcCidr: "10.30.0.0/16", flowLogDays: 365 },
 };
 
 for (const stack of Object.keys(EXPECTED) as ShippedStack[]) {
@@ -57,6 +58,39 @@ for (const stack of Object.keys(EXPECTED) as ShippedStack[]) {
             expect(resourcesOfType(run, "aws:ec2/routeTableAssociation:RouteTableAssociation")).to.have.lengthOf(2 * expected.zones);
         });
 
+        it(`flow logs of all traffic to a log group kept ${expected.flowLogDays} days, through a role only this account's flow logs can use`, async () => {
+            const run = await shippedStack(stack);
+            const vpc = onlyResource(run, "aws:ec2/vpc:Vpc");
+            const group = onlyResource(run, "aws:cloudwatch/logGroup:LogGroup", "-vpc-flow-logs");
+            expect(group.props.name).to.equal(`/memory-spine/${stack}/vpc-flow-logs`);
+            expect(group.props.retentionInDays).to.equal(expected.flowLogDays);
+            const role = onlyResource(run, "aws:iam/role:Role", "-vpc-flow-logs");
+            const flowLog = onlyResource(run, "aws:ec2/flowLog:FlowLog");
+            expect(flowLog.props).to.include({
+                vpcId: outputOf(vpc, "id"),
+                trafficType: "ALL",
+                logDestinationType: "cloud-watch-logs",
+                logDestination: outputOf(group, "arn"),
+                iamRoleArn: outputOf(role, "arn"),
+            });
+            const trust = JSON.parse(role.props.assumeRolePolicy as string);
+            expect(trust.Statement).to.deep.equal([{
+                Effect: "Allow",
+                Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                Condition: {
+                    StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID },
+                    ArnLike: { "aws:SourceArn": `arn:aws:ec2:us-east-1:${MOCK_ACCOUNT_ID}:vpc-flow-log/*` },
+                },
+            }]);
+            const policy = onlyResource(run, "aws:iam/rolePolicy:RolePolicy", "-vpc-flow-logs");
+            expect(policy.props.role).to.equal(outputOf(role, "id"));
+            const statements = JSON.parse(policy.props.policy as string).Statement as { Action: string | string[]; Resource: string | string[] }[];
+            const groupArn = outputOf(group, "arn") as string;
+            expect(statements.find((s) => s.Action.includes("logs:PutLogEvents"))?.Resource).to.deep.equal([groupArn, `${groupArn}:*`]);
+            expect(statements.filter((s) => s.Resource === "*").map((s) => s.Action)).to.deep.equal(["logs:DescribeLogGroups"]);
+        });
+
         it("locks down the VPC's default security group", async () => {
             const run = await shippedStack(stack);
             const locked = onlyResource(run, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup");
@@ -75,7 +109,7 @@ describe("Networking with an existing VPC", () => {
             overrides: { existingVpcId: "vpc-0123456789abcdef0", existingPublicSubnetIds: publicSubnets, existingPrivateSubnetIds: privateSubnets },
         });
         expect(run.error).to.equal(undefined);
-        for (const type of ["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/natGateway:NatGateway", "aws:ec2/internetGateway:InternetGateway"]) {
+        for (const type of ["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/natGateway:NatGateway", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/flowLog:FlowLog"]) {
             expect(resourcesOfType(run, type), type).to.have.lengthOf(0);
         }
         expect(onlyResource(run, "aws:autoscaling/group:Group").props.vpcZoneIdentifiers).to.deep.equal(privateSubnets);

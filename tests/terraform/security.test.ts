@@ -12,6 +12,7 @@ import {
     requireResource,
     stringsIn,
 } from "./helpers/terraform";
+import { FLOW_LOG_RETENTION_DAYS } from "../../components/vpc-flow-logs";
 
 /** The single nested block `name` of a body (throws when absent, naming the path). */
 function block(body: HclBody | undefined, name: string, where: string): HclBody {
@@ -228,6 +229,35 @@ describe("terraform: security and reliability settings", function () {
             expect(expressionText(store.locals.get("store_ports"))).to.match(/"6333" = local\.qdrant_http_port, "6334" = local\.qdrant_grpc_port.*"5432" = local\.postgres_port/);
             const nodeToStore = requireResource(spine, "aws_vpc_security_group_egress_rule.node_vector_store");
             expect(nodeToStore.cidr_ipv4, "store ports stay inside the VPC").to.equal("${var.vpc_cidr}");
+        });
+    });
+
+    describe("network", function () {
+        it("logs all VPC traffic to a group kept as long as the Pulumi program keeps it, through a role bound to this account", function () {
+            const network = requireModule(tree, "networking");
+            const flowLog = requireResource(network, "aws_flow_log.this");
+            expect(flowLog).to.include({
+                count: "${local.create_vpc ? 1 : 0}",
+                vpc_id: "${aws_vpc.this[0].id}",
+                traffic_type: "ALL",
+                log_destination_type: "cloud-watch-logs",
+                log_destination: "${aws_cloudwatch_log_group.flow_logs[0].arn}",
+                iam_role_arn: "${aws_iam_role.flow_logs[0].arn}",
+            });
+            const group = requireResource(network, "aws_cloudwatch_log_group.flow_logs");
+            expect(group.retention_in_days).to.equal("${local.flow_log_retention_days}");
+            const retention = expressionText(network.locals.get("flow_log_retention_days"));
+            for (const [env, days] of Object.entries(FLOW_LOG_RETENTION_DAYS)) {
+                expect(retention, env).to.match(new RegExp(`\\b${env}\\s*=\\s*${days}\\b`));
+            }
+            const trust = block(network.dataSources.get("aws_iam_policy_document.flow_logs_assume_role"), "statement", "flow logs trust");
+            expect(block(trust, "principals", "flow logs trust").identifiers).to.deep.equal(["vpc-flow-logs.amazonaws.com"]);
+            expect(blocks(trust, "condition").map((c) => c.variable)).to.deep.equal(["aws:SourceAccount", "aws:SourceArn"]);
+            const write = blocks(network.dataSources.get("aws_iam_policy_document.flow_logs_write") ?? {}, "statement");
+            expect(write.find((st) => st.sid === "WriteThisGroup")?.resources).to.deep.equal([
+                "${aws_cloudwatch_log_group.flow_logs[0].arn}",
+                "${aws_cloudwatch_log_group.flow_logs[0].arn}:*",
+            ]);
         });
     });
 

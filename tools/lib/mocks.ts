@@ -24,6 +24,10 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
             return { ...common, id: `vpc-${hex(name, 17)}` };
         case "aws:ec2/subnet:Subnet":
             return { ...common, id: `subnet-${hex(name, 17)}` };
+        case "aws:ec2/flowLog:FlowLog":
+            return { ...common, id: `fl-${hex(name, 17)}` };
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { ...common, arn: `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:log-group:${physicalName}` };
         case "aws:ec2/securityGroup:SecurityGroup":
             return { ...common, id: `sg-${hex(name, 17)}` };
         case "aws:ec2/launchTemplate:LaunchTemplate":

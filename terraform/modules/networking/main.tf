@@ -1,6 +1,7 @@
 # The stack's network: a VPC with one public and one private subnet per availability zone, an
 # internet gateway, NAT (one gateway per zone in prod, a single shared one elsewhere, trading
-# zone-failure resilience for cost) and route tables; or an existing VPC passed through.
+# zone-failure resilience for cost), route tables and flow logs to CloudWatch Logs; or an
+# existing VPC passed through (its flow logs are its owner's).
 
 locals {
   tags = merge(var.tags, { Service = "memory-spine" })
@@ -10,6 +11,9 @@ locals {
   single_nat_gateway = var.environment != "prod"
   zone_count         = local.create_vpc ? var.availability_zone_count : 0
   nat_gateway_count  = local.create_vpc ? (local.single_nat_gateway ? 1 : var.availability_zone_count) : 0
+
+  # Days the flow logs are kept: long enough in prod for an incident review or an audit.
+  flow_log_retention_days = { dev = 14, staging = 30, prod = 365 }[var.environment]
 }
 
 data "aws_availability_zones" "available" {
@@ -148,4 +152,92 @@ resource "aws_route_table_association" "private" {
 
   subnet_id      = aws_subnet.private[count.index].id
   route_table_id = aws_route_table.private[count.index].id
+}
+
+# Flow logs of every accepted and rejected connection (AWS Foundational Security Best Practices
+# EC2.6), delivered by a role that only this account's flow logs can assume and that may write
+# to this group only.
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
+resource "aws_cloudwatch_log_group" "flow_logs" {
+  count = local.create_vpc ? 1 : 0
+
+  name              = "/memory-spine/${var.environment}/vpc-flow-logs"
+  retention_in_days = local.flow_log_retention_days
+
+  tags = merge(local.tags, { Name = "${local.name}-vpc-flow-logs" })
+}
+
+data "aws_iam_policy_document" "flow_logs_assume_role" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["vpc-flow-logs.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:vpc-flow-log/*"]
+    }
+  }
+}
+
+resource "aws_iam_role" "flow_logs" {
+  count = local.create_vpc ? 1 : 0
+
+  name_prefix        = "${local.name}-flow-logs-"
+  description        = "Delivers the Memory Spine ${var.environment} VPC flow logs to CloudWatch Logs"
+  assume_role_policy = data.aws_iam_policy_document.flow_logs_assume_role.json
+
+  tags = merge(local.tags, { Name = "${local.name}-vpc-flow-logs" })
+}
+
+data "aws_iam_policy_document" "flow_logs_write" {
+  count = local.create_vpc ? 1 : 0
+
+  statement {
+    sid       = "WriteThisGroup"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+    resources = [aws_cloudwatch_log_group.flow_logs[0].arn, "${aws_cloudwatch_log_group.flow_logs[0].arn}:*"]
+  }
+
+  # DescribeLogGroups has no resource-level permissions.
+  statement {
+    sid       = "FindGroups"
+    actions   = ["logs:DescribeLogGroups"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "flow_logs" {
+  count = local.create_vpc ? 1 : 0
+
+  name   = "write-flow-logs"
+  role   = aws_iam_role.flow_logs[0].id
+  policy = data.aws_iam_policy_document.flow_logs_write[0].json
+}
+
+resource "aws_flow_log" "this" {
+  count = local.create_vpc ? 1 : 0
+
+  vpc_id               = aws_vpc.this[0].id
+  traffic_type         = "ALL"
+  log_destination_type = "cloud-watch-logs"
+  log_destination      = aws_cloudwatch_log_group.flow_logs[0].arn
+  iam_role_arn         = aws_iam_role.flow_logs[0].arn
+
+  tags = merge(local.tags, { Name = "${local.name}-vpc-flow-log" })
 }

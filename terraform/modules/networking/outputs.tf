@@ -22,3 +22,8 @@ output "nat_gateway_count" {
   description = "Number of NAT gateways created (1 outside prod, one per zone in prod, 0 with an existing VPC)."
   value       = local.nat_gateway_count
 }
+
+output "flow_log_group_name" {
+  description = "CloudWatch Logs group of the created VPC's flow logs (null with an existing VPC)."
+  value       = local.create_vpc ? aws_cloudwatch_log_group.flow_logs[0].name : null
+}

@@ -21,6 +21,8 @@ export const TERRAFORM_TYPES: Record<string, string> = {
     "aws:ec2/natGateway:NatGateway": "aws_nat_gateway",
     "aws:ec2/routeTable:RouteTable": "aws_route_table",
     "aws:ec2/routeTableAssociation:RouteTableAssociation": "aws_route_table_association",
+    "aws:ec2/flowLog:FlowLog": "aws_flow_log",
+    "aws:cloudwatch/logGroup:LogGroup": "aws_cloudwatch_log_group",
     "aws:ec2/securityGroup:SecurityGroup": "aws_security_group",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "aws_vpc_security_group_ingress_rule",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "aws_vpc_security_group_egress_rule",
