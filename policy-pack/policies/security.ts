@@ -9,6 +9,7 @@ import { prodStatefulProtected } from "./security/prod-stateful-protected";
 import { rdsDeletionProtectionProd } from "./security/rds-deletion-protection-prod";
 import { rdsPrivateAndBackedUp } from "./security/rds-private-and-backed-up";
 import { storageEncrypted } from "./security/storage-encrypted";
+import { vpcFlowLogs } from "./security/vpc-flow-logs";
 import { httpRedirectsToHttps, prodRequiresTls, tlsOffOnlyInternal } from "./security/tls-listeners";
 
 export const securityPolicies: Policies = [
@@ -26,4 +27,5 @@ export const securityPolicies: Policies = [
     lbDropInvalidHeaders,
     lbDeletionProtectionProd,
     lbAccessLogs,
+    vpcFlowLogs,
 ];

@@ -69,3 +69,8 @@ policy "deletion-protection-prod" {
   source            = "./deletion-protection-prod.sentinel"
   enforcement_level = "hard-mandatory"
 }
+
+policy "vpc-flow-logs" {
+  source            = "./vpc-flow-logs.sentinel"
+  enforcement_level = "advisory"
+}

@@ -233,6 +233,28 @@ describe("policy pack: security", () => {
         });
     });
 
+    describe("security: vpc-flow-logs (stack, advisory)", () => {
+        const vpc = resource("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16", tags: tags("prod") }, {}, { id: "vpc-0abc" });
+        const flowLog = (inputs: Record<string, unknown>, options: RecordedResource["options"] = {}) =>
+            resource("aws:ec2/flowLog:FlowLog", "flow", { trafficType: "ALL", logDestinationType: "cloud-watch-logs", ...inputs }, options);
+
+        it("warns about a VPC without a flow log, naming it", async () => {
+            await pack.get().configure(envConfig("prod"));
+            const found = only(await pack.get().analyzeStack([...compliantStack("prod"), vpc]), "vpc-flow-logs");
+            expect(found).to.have.lengthOf(1);
+            expect(found[0].enforcementLevel).to.equal("advisory");
+            expect(found[0].urn).to.equal(vpc.urn);
+            expect(found[0].detail).to.equal('aws:ec2/vpc:Vpc "vpc" has no flow log: add an aws.ec2.FlowLog with vpcId set to it and trafficType "ALL".');
+        });
+
+        it("accepts a flow log linked by property dependency or by the VPC id, and ignores flow logs of other VPCs", async () => {
+            const byDependency = flowLog({ vpcId: UNKNOWN }, { propertyDependencies: { vpcId: [vpc.urn] } });
+            expect(only(await pack.get().analyzeStack([vpc, byDependency]), "vpc-flow-logs")).to.deep.equal([]);
+            expect(only(await pack.get().analyzeStack([vpc, flowLog({ vpcId: "vpc-0abc" })]), "vpc-flow-logs")).to.deep.equal([]);
+            expect(only(await pack.get().analyzeStack([vpc, flowLog({ vpcId: "vpc-0other" })]), "vpc-flow-logs")).to.have.lengthOf(1);
+        });
+    });
+
     describe("security: TLS listeners (stack)", () => {
         it("http-redirects-to-https: refuses an HTTP listener that forwards while HTTPS exists", async () => {
             await pack.get().configure(envConfig("prod"));

@@ -280,7 +280,8 @@ describe("terraform: scripts and boot templates", function () {
             }
         });
 
-        for (const name of required) {
+        const everyPolicy = fs.readdirSync(POLICY_DIR).filter((f) => f.endsWith(".sentinel")).map((f) => f.replace(/\.sentinel$/, ""));
+        for (const name of everyPolicy) {
             it(`${name}.sentinel: known imports, a main rule, every param used, balanced brackets`, function () {
                 const text = fs.readFileSync(path.join(POLICY_DIR, `${name}.sentinel`), "utf8");
                 expectWellFormed(name, text);

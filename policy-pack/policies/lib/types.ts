@@ -17,6 +17,8 @@ export const AWS = {
     autoscalingSchedule: "aws:autoscaling/schedule:Schedule",
     ebsVolume: "aws:ebs/volume:Volume",
     natGateway: "aws:ec2/natGateway:NatGateway",
+    vpc: "aws:ec2/vpc:Vpc",
+    flowLog: "aws:ec2/flowLog:FlowLog",
     securityGroup: "aws:ec2/securityGroup:SecurityGroup",
     securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
     securityGroupIngressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
