@@ -4,6 +4,7 @@ import { Environment, MonitoringSettings, VectorStoreEngine } from "./config";
 import { resourceName, resourceTags, Tags } from "./tags";
 import { dashboardBody } from "./dashboard";
 import { BUDGET_NOTIFICATIONS, budgetLimitUsd, budgetTagFilters } from "./budget";
+import { QDRANT_DISK_METRIC } from "./qdrant-metrics";
 
 export interface MonitoringArgs {
     environment: Environment;
@@ -58,7 +59,11 @@ export function alarmSpecs(args: MonitoringArgs): AlarmSpec[] {
             { suffix: "db-connections", description: "pgvector database connections high", namespace: "AWS/RDS", metricName: "DatabaseConnections", statistic: "Maximum", period: 300, evaluationPeriods: 2, threshold: s.alarmDbConnections, comparisonOperator: "GreaterThanThreshold", dimensions: db },
         );
     } else if (args.qdrantInstanceId !== undefined) {
-        specs.push({ suffix: "qdrant-status-check", description: "the Qdrant node fails its EC2 status checks", namespace: "AWS/EC2", metricName: "StatusCheckFailed", statistic: "Maximum", period: 60, evaluationPeriods: 2, threshold: 0, comparisonOperator: "GreaterThanThreshold", dimensions: { InstanceId: args.qdrantInstanceId } });
+        const disk = QDRANT_DISK_METRIC;
+        specs.push(
+            { suffix: "qdrant-status-check", description: "the Qdrant node fails its EC2 status checks", namespace: "AWS/EC2", metricName: "StatusCheckFailed", statistic: "Maximum", period: 60, evaluationPeriods: 2, threshold: 0, comparisonOperator: "GreaterThanThreshold", dimensions: { InstanceId: args.qdrantInstanceId } },
+            { suffix: "qdrant-disk-used", description: `the Qdrant data volume is more than ${disk.alarmPercent}% full: grow qdrantVolumeSizeGb`, namespace: disk.namespace, metricName: disk.metricName, statistic: "Maximum", period: disk.intervalSeconds, evaluationPeriods: 2, threshold: disk.alarmPercent, comparisonOperator: "GreaterThanThreshold", dimensions: { Environment: args.environment } },
+        );
     }
     return specs;
 }

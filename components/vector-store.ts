@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import type { Environment, VectorStoreEngine, VectorStoreSettings } from "./config";
 import { resourceName, resourceTags, Tags } from "./tags";
 import { renderTemplate } from "./user-data";
+import { QDRANT_DISK_METRIC } from "./qdrant-metrics";
 import { ubuntuAmiId } from "./ubuntu-ami";
 import { EC2_ASSUME_ROLE_POLICY } from "./iam";
 
@@ -135,6 +136,19 @@ export class VectorStore extends pulumi.ComponentResource {
                 Statement: [{ Effect: "Allow", Action: "ssm:GetParameter", Resource: arn }],
             })),
         }, parent);
+        new aws.iam.RolePolicy(`${base}-put-disk-metric`, {
+            role: role.id,
+            policy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{
+                    Effect: "Allow",
+                    Action: "cloudwatch:PutMetricData",
+                    // PutMetricData has no resources: the namespace condition is what limits it.
+                    Resource: "*",
+                    Condition: { StringEquals: { "cloudwatch:namespace": QDRANT_DISK_METRIC.namespace } },
+                }],
+            }),
+        }, parent);
         const profile = new aws.iam.InstanceProfile(`${base}-profile`, { namePrefix: `${base}-`, role: role.name, tags: tags(`${base}-profile`) }, parent);
 
         const subnetId = pulumi.output(args.privateSubnetIds).apply((ids) => ids[0]);
@@ -157,6 +171,9 @@ export class VectorStore extends pulumi.ComponentResource {
             dataVolumeId,
             httpPort: String(QDRANT_HTTP_PORT),
             grpcPort: String(QDRANT_GRPC_PORT),
+            diskMetricNamespace: QDRANT_DISK_METRIC.namespace,
+            diskMetricName: QDRANT_DISK_METRIC.metricName,
+            diskMetricIntervalSeconds: String(QDRANT_DISK_METRIC.intervalSeconds),
         }));
 
         const instance = new aws.ec2.Instance(`${base}-node`, {

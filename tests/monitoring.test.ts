@@ -6,6 +6,7 @@ import { onlyResource, outputOf, resourcesOfType, runWith, shippedStack, Shipped
 import type { ProgramRun } from "../tools/lib/mock-runtime";
 import { prometheusRules, alertManagerDefinition, PUBLISHING_SERVICES } from "../components/monitoring";
 import { CONFIG_DEFAULTS, MonitoringSettings } from "../components/config";
+import { QDRANT_DISK_METRIC } from "../components/qdrant-metrics";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const TOPIC = "aws:sns/topic:Topic";
@@ -13,8 +14,8 @@ const TOPIC = "aws:sns/topic:Topic";
 /** Alarm thresholds each shipped stack configures (Pulumi.<env>.yaml over the defaults). */
 const EXPECTED: Record<ShippedStack, Record<string, number>> = {
     dev: { "target-5xx": 50, "elb-5xx": 50, "unhealthy-hosts": 0, "p95-latency": 2, "cpu-high": 90, "db-cpu": 80, "db-free-storage": 10 * 1024 ** 3, "db-connections": 50 },
-    staging: { "target-5xx": 20, "elb-5xx": 20, "unhealthy-hosts": 0, "p95-latency": 1.5, "cpu-high": 85, "qdrant-status-check": 0 },
-    prod: { "target-5xx": 5, "elb-5xx": 5, "unhealthy-hosts": 0, "p95-latency": 0.5, "cpu-high": 75, "qdrant-status-check": 0 },
+    staging: { "target-5xx": 20, "elb-5xx": 20, "unhealthy-hosts": 0, "p95-latency": 1.5, "cpu-high": 85, "qdrant-status-check": 0, "qdrant-disk-used": 80 },
+    prod: { "target-5xx": 5, "elb-5xx": 5, "unhealthy-hosts": 0, "p95-latency": 0.5, "cpu-high": 75, "qdrant-status-check": 0, "qdrant-disk-used": 80 },
 };
 
 function topicArn(run: ProgramRun): string {
@@ -137,6 +138,33 @@ describe("Monitoring options", function () {
         const subs = resourcesOfType(run, "aws:sns/topicSubscription:TopicSubscription");
         expect(subs.filter((s) => s.props.protocol === "https").map((s) => s.props.endpoint)).to.deep.equal(["https://events.pagerduty.com/integration/abc/enqueue"]);
         expect(subs.filter((s) => s.props.protocol === "email")).to.have.lengthOf(2);
+    });
+
+    it("alarms on the Qdrant data volume with the metric the node publishes, which only that node may write", async function () {
+        const run = await shippedStack("staging");
+        const alarm = resourcesOfType(run, ALARM).find((a) => a.props.name === "memspine-staging-qdrant-disk-used");
+        expect(alarm?.props).to.include({
+            namespace: QDRANT_DISK_METRIC.namespace,
+            metricName: QDRANT_DISK_METRIC.metricName,
+            statistic: "Maximum",
+            period: QDRANT_DISK_METRIC.intervalSeconds,
+            threshold: QDRANT_DISK_METRIC.alarmPercent,
+            comparisonOperator: "GreaterThanThreshold",
+        });
+        expect(alarm?.props.dimensions).to.deep.equal({ Environment: "staging" });
+        const script = onlyResource(run, "aws:ec2/instance:Instance", "-qdrant-node").props.userData as string;
+        expect(script).to.contain(`DISK_METRIC_NAMESPACE='${QDRANT_DISK_METRIC.namespace}'`);
+        expect(script).to.contain(`DISK_METRIC_NAME='${QDRANT_DISK_METRIC.metricName}'`);
+        expect(script).to.contain(`DISK_METRIC_INTERVAL='${QDRANT_DISK_METRIC.intervalSeconds}'`);
+        expect(script).to.contain('--dimensions "Environment=${ENVIRONMENT}"');
+        expect(script).to.contain("systemctl enable --now qdrant-disk-metric.timer");
+        const policy = JSON.parse(onlyResource(run, "aws:iam/rolePolicy:RolePolicy", "-qdrant-put-disk-metric").props.policy as string);
+        expect(policy.Statement).to.deep.equal([{
+            Effect: "Allow",
+            Action: "cloudwatch:PutMetricData",
+            Resource: "*",
+            Condition: { StringEquals: { "cloudwatch:namespace": QDRANT_DISK_METRIC.namespace } },
+        }]);
     });
 
     it("alarms on the pgvector database in prod posture too", async function () {

@@ -26,6 +26,21 @@ describe("node boot script", () => {
         expect(() => renderTemplate("memory-spine-node.sh", { ...values, extra: "x" })).to.throw("no placeholder for: extra");
     });
 
+    it("the Qdrant node's boot script (staging) has every value and passes shellcheck", async function () {
+        const run = await shippedStack("staging");
+        const script = onlyResource(run, "aws:ec2/instance:Instance", "-qdrant-node").props.userData as string;
+        expect(script).to.contain("ENVIRONMENT='staging'");
+        expect(script).to.match(/DATA_VOLUME_ID='vol-[0-9a-f]+'/);
+        expect(script).to.not.match(/@@/);
+        if (!shellcheckAvailable()) {
+            this.skip();
+        }
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "userdata-")), "qdrant.sh");
+        fs.writeFileSync(file, script);
+        const result = spawnSync("shellcheck", ["--shell=bash", "--severity=style", file], { encoding: "utf8" });
+        expect(result.stdout + result.stderr, "shellcheck findings").to.equal("");
+    });
+
     for (const stack of SHIPPED_STACKS) {
         it(`${stack}: renders with the stack's settings and passes shellcheck`, async function () {
             const run = await shippedStack(stack);

@@ -3,6 +3,8 @@ import { runWith, shippedStack, SHIPPED_STACKS } from "../support/stacks";
 import type { ProgramRun } from "../../tools/lib/mock-runtime";
 import { loadTerraform, TerraformTree } from "./helpers/terraform";
 import { COMPONENT_MODULES, TERRAFORM_TYPES } from "./helpers/type-map";
+import { alarmSpecs } from "../../components/monitoring";
+import type { MonitoringSettings } from "../../components/config";
 
 /** Pulumi type tokens the program registers, grouped by the component that owns them. */
 function typesByComponent(run: ProgramRun): Map<string, Set<string>> {
@@ -56,6 +58,45 @@ describe("resource parity: every Pulumi resource type has its Terraform counterp
             }
         });
     }
+
+    it("the CloudWatch alarms are the same in both forms: metric, statistic, period, comparison, fixed thresholds and engine", async () => {
+        const settings: MonitoringSettings = {
+            alertEmails: [],
+            alarmServerErrorCount: 7,
+            alarmLatencyMs: 900,
+            alarmCpuPercent: 70,
+            alarmDbCpuPercent: 60,
+            alarmDbFreeStorageGb: 20,
+            alarmDbConnections: 40,
+            enableGrafana: false,
+            monthlyBudgetUsd: 0,
+            budgetEmails: [],
+        };
+        const specsFor = (engine: "qdrant" | "pgvector") =>
+            alarmSpecs({ environment: "staging", settings, vectorStoreEngine: engine, loadBalancerArnSuffix: "lb", targetGroupArnSuffix: "tg", autoScalingGroupName: "asg", nodeRoleName: "role", qdrantInstanceId: "i-1", tags: {} });
+        const qdrant = specsFor("qdrant");
+        const pgvector = specsFor("pgvector");
+        const all = new Map([...qdrant, ...pgvector].map((spec) => [spec.suffix, spec]));
+
+        const monitoring = (await loadTerraform()).modules.get("monitoring");
+        const terraform = monitoring?.locals.get("all_alarms") as Record<string, Record<string, unknown>>;
+        expect(Object.keys(terraform).sort()).to.deep.equal([...all.keys()].sort());
+        for (const [suffix, spec] of all) {
+            const alarm = terraform[suffix];
+            expect(alarm.statistic ?? undefined, suffix).to.equal(spec.statistic);
+            expect(alarm.extended ?? undefined, suffix).to.equal(spec.extendedStatistic);
+            expect(alarm.periods, suffix).to.equal(spec.evaluationPeriods);
+            expect(alarm.operator, suffix).to.equal(spec.comparisonOperator);
+            // Literals must match; references (config variables, the shared metric local) are checked where they are defined.
+            for (const [field, value] of [["namespace", spec.namespace], ["metric", spec.metricName], ["period", spec.period], ["threshold", spec.threshold]] as const) {
+                if (typeof alarm[field] !== "string" || !String(alarm[field]).startsWith("${")) {
+                    expect(alarm[field], `${suffix}.${field}`).to.equal(value);
+                }
+            }
+        }
+        const onlyIn = (mine: typeof qdrant, other: typeof qdrant) => mine.map((s) => s.suffix).filter((x) => !other.some((o) => o.suffix === x));
+        expect(monitoring?.locals.get("engine_alarms")).to.deep.equal({ pgvector: onlyIn(pgvector, qdrant), qdrant: onlyIn(qdrant, pgvector) });
+    });
 
     it("the Vault provider is explicit in every environment, without a token", async () => {
         const tree = await loadTerraform();

@@ -6,6 +6,8 @@ import * as path from "path";
 import { parse } from "@cdktf/hcl2json";
 import { hasCommand, renderTemplate, shellcheck, shellQuote, templateVariables } from "./helpers/template";
 import { HclBody, REPO_ROOT, TERRAFORM_ROOT, firstBlock, isHclBody, loadTerraform } from "./helpers/terraform";
+import { renderTemplate as renderPulumiTemplate } from "../../components/user-data";
+import { QDRANT_DISK_METRIC } from "../../components/qdrant-metrics";
 
 const DEPLOY_SCRIPT = path.join(TERRAFORM_ROOT, "scripts", "deploy.sh");
 const NODE_TEMPLATE = path.join(TERRAFORM_ROOT, "modules", "memory-spine", "templates", "user-data.sh.tpl");
@@ -79,6 +81,9 @@ const SAMPLE_QDRANT_VALUES: Record<string, string> = {
     data_volume_id: "vol-0123456789abcdef0",
     http_port: "6333",
     grpc_port: "6334",
+    disk_metric_namespace: "MemorySpine/Qdrant",
+    disk_metric_name: "DataVolumeUsedPercent",
+    disk_metric_interval_seconds: "300",
 };
 
 function quoted(values: Record<string, string>): Record<string, string> {
@@ -166,6 +171,33 @@ describe("terraform: scripts and boot templates", function () {
             expect(script).to.contain('mkfs.ext4 -L qdrant-data "${DATA_DEVICE}"');
             expect(script).to.contain("QDRANT__SERVICE__API_KEY");
             expect(script).to.contain("qdrant/qdrant:${QDRANT_VERSION}");
+            expect(script).to.contain("systemctl enable --now qdrant-disk-metric.timer");
+        });
+
+        it("the Qdrant script is the Pulumi program's, line for line below the header", function () {
+            const camel = (key: string) => key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+            const pulumiValues = Object.fromEntries(Object.entries(SAMPLE_QDRANT_VALUES).map(([k, v]) => [camel(k), v]));
+            const pulumiScript = renderPulumiTemplate("qdrant-node.sh", pulumiValues);
+            const terraformScript = renderTemplate(fs.readFileSync(QDRANT_TEMPLATE, "utf8"), quoted(SAMPLE_QDRANT_VALUES));
+            const body = (script: string) => script.slice(script.indexOf("set -euo pipefail"));
+            expect(body(terraformScript)).to.equal(body(pulumiScript));
+        });
+
+        it("the metric the Qdrant node publishes is the one the monitoring module alarms on", async function () {
+            const tree = await loadTerraform();
+            const store = tree.modules.get("vector-store");
+            const monitoring = tree.modules.get("monitoring");
+            expect(store?.locals.get("disk_metric")).to.deep.equal({
+                namespace: QDRANT_DISK_METRIC.namespace,
+                name: QDRANT_DISK_METRIC.metricName,
+                interval_seconds: QDRANT_DISK_METRIC.intervalSeconds,
+            });
+            expect(monitoring?.locals.get("qdrant_disk")).to.deep.equal({
+                namespace: QDRANT_DISK_METRIC.namespace,
+                name: QDRANT_DISK_METRIC.metricName,
+                interval_seconds: QDRANT_DISK_METRIC.intervalSeconds,
+                alarm_percent: QDRANT_DISK_METRIC.alarmPercent,
+            });
         });
 
         for (const [name, file, values] of [

@@ -19,6 +19,9 @@ locals {
   lb_tg = { LoadBalancer = var.load_balancer_arn_suffix, TargetGroup = var.target_group_arn_suffix }
   db    = { DBInstanceIdentifier = "${local.name}-pgvector" }
 
+  # What the Qdrant node publishes about its data volume (modules/vector-store), and the alarm level.
+  qdrant_disk = { namespace = "MemorySpine/Qdrant", name = "DataVolumeUsedPercent", interval_seconds = 300, alarm_percent = 80 }
+
   # Every alarm this module knows; thresholds come from the stack config (same as alarmSpecs()).
   # One object literal filtered by a for expression: a conditional between objects of
   # different shapes would be a type error.
@@ -32,10 +35,11 @@ locals {
     db-free-storage     = { description = "pgvector database has less than ${var.alarm_db_free_storage_gb} GB free", namespace = "AWS/RDS", metric = "FreeStorageSpace", statistic = "Minimum", extended = null, period = 300, periods = 1, threshold = var.alarm_db_free_storage_gb * 1073741824, operator = "LessThanThreshold", dimensions = local.db }
     db-connections      = { description = "pgvector database connections high", namespace = "AWS/RDS", metric = "DatabaseConnections", statistic = "Maximum", extended = null, period = 300, periods = 2, threshold = var.alarm_db_connections, operator = "GreaterThanThreshold", dimensions = local.db }
     qdrant-status-check = { description = "the Qdrant node fails its EC2 status checks", namespace = "AWS/EC2", metric = "StatusCheckFailed", statistic = "Maximum", extended = null, period = 60, periods = 2, threshold = 0, operator = "GreaterThanThreshold", dimensions = { InstanceId = var.qdrant_instance_id } }
+    qdrant-disk-used    = { description = "the Qdrant data volume is more than ${local.qdrant_disk.alarm_percent}% full: grow qdrant_volume_size_gb", namespace = local.qdrant_disk.namespace, metric = local.qdrant_disk.name, statistic = "Maximum", extended = null, period = local.qdrant_disk.interval_seconds, periods = 2, threshold = local.qdrant_disk.alarm_percent, operator = "GreaterThanThreshold", dimensions = { Environment = var.environment } }
   }
   engine_alarms = {
     pgvector = ["db-cpu", "db-free-storage", "db-connections"]
-    qdrant   = ["qdrant-status-check"]
+    qdrant   = ["qdrant-status-check", "qdrant-disk-used"]
   }
   # Common alarms, plus the engine's own. The set depends on the engine only: an instance id is
   # unknown until apply, and for_each keys must be known at plan time.

@@ -22,6 +22,10 @@ locals {
   postgres_major        = split(".", var.postgres_version)[0]
 
   qdrant_api_key_parameter = "/memory-spine/${var.environment}/qdrant/api-key"
+
+  # The Qdrant node publishes its data volume's fill level (EC2 reports no disk usage); the
+  # monitoring module alarms on the same namespace, metric and Environment dimension.
+  disk_metric = { namespace = "MemorySpine/Qdrant", name = "DataVolumeUsedPercent", interval_seconds = 300 }
   qdrant_user_data = {
     environment       = var.environment
     qdrant_version    = var.qdrant_version
@@ -29,6 +33,10 @@ locals {
     data_volume_id    = local.is_qdrant ? aws_ebs_volume.qdrant_data[0].id : ""
     http_port         = tostring(local.qdrant_http_port)
     grpc_port         = tostring(local.qdrant_grpc_port)
+
+    disk_metric_namespace        = local.disk_metric.namespace
+    disk_metric_name             = local.disk_metric.name
+    disk_metric_interval_seconds = tostring(local.disk_metric.interval_seconds)
   }
 
   family_suffix    = try(regex("^[a-z-]+[0-9]+([a-z-]*)$", split(".", var.qdrant_instance_type)[0])[0], "")
@@ -141,6 +149,28 @@ resource "aws_iam_role_policy" "qdrant_read_api_key" {
   name_prefix = "read-qdrant-api-key-"
   role        = aws_iam_role.qdrant[0].id
   policy      = data.aws_iam_policy_document.qdrant_read_api_key[0].json
+}
+
+data "aws_iam_policy_document" "qdrant_put_disk_metric" {
+  statement {
+    actions = ["cloudwatch:PutMetricData"]
+    # PutMetricData has no resources: the namespace condition is what limits it.
+    resources = ["*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "cloudwatch:namespace"
+      values   = [local.disk_metric.namespace]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "qdrant_put_disk_metric" {
+  count = local.is_qdrant ? 1 : 0
+
+  name_prefix = "put-qdrant-disk-metric-"
+  role        = aws_iam_role.qdrant[0].id
+  policy      = data.aws_iam_policy_document.qdrant_put_disk_metric.json
 }
 
 resource "aws_iam_instance_profile" "qdrant" {

@@ -2,7 +2,8 @@
 # Boot script of the Qdrant vector store node, rendered by templatefile() in ../main.tf: every
 # template variable arrives shell-quoted, and every shell expansion is written $${...} so that
 # templatefile leaves it alone. Mounts the separate data volume, reads the API key from SSM
-# Parameter Store and runs the pinned Qdrant release under systemd.
+# Parameter Store, runs the pinned Qdrant release under systemd and publishes how full the data
+# volume is to CloudWatch every few minutes.
 set -euo pipefail
 
 ENVIRONMENT=${environment}
@@ -11,6 +12,9 @@ API_KEY_PARAMETER=${api_key_parameter}
 DATA_VOLUME_ID=${data_volume_id}
 HTTP_PORT=${http_port}
 GRPC_PORT=${grpc_port}
+DISK_METRIC_NAMESPACE=${disk_metric_namespace}
+DISK_METRIC_NAME=${disk_metric_name}
+DISK_METRIC_INTERVAL=${disk_metric_interval_seconds}
 DATA_DIR=/var/lib/qdrant
 
 export DEBIAN_FRONTEND=noninteractive
@@ -68,3 +72,45 @@ UNIT
 
 systemctl daemon-reload
 systemctl enable --now qdrant.service
+
+# EC2 reports no disk usage: a timer publishes the data volume's fill level for the disk alarm.
+printf 'DATA_DIR=%s\nNAMESPACE=%s\nMETRIC=%s\nENVIRONMENT=%s\n' \
+  "$${DATA_DIR}" "$${DISK_METRIC_NAMESPACE}" "$${DISK_METRIC_NAME}" "$${ENVIRONMENT}" > /etc/qdrant/disk-metric.env
+cat > /usr/local/bin/qdrant-disk-metric <<'SCRIPT'
+#!/usr/bin/env bash
+# Publishes the Qdrant data volume's used space (percent) to CloudWatch.
+set -euo pipefail
+export PATH="/snap/bin:$${PATH}"
+token=$(curl -fsS -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" http://169.254.169.254/latest/api/token)
+region=$(curl -fsS -H "X-aws-ec2-metadata-token: $${token}" http://169.254.169.254/latest/meta-data/placement/region)
+used=$(df --output=pcent "$${DATA_DIR}" | tail -n 1 | tr -dc '0-9')
+aws cloudwatch put-metric-data --region "$${region}" --namespace "$${NAMESPACE}" --metric-name "$${METRIC}" \
+  --dimensions "Environment=$${ENVIRONMENT}" --unit Percent --value "$${used}"
+SCRIPT
+chmod 0755 /usr/local/bin/qdrant-disk-metric
+
+cat > /etc/systemd/system/qdrant-disk-metric.service <<UNIT
+[Unit]
+Description=Publish the Qdrant data volume usage ($${ENVIRONMENT})
+After=network-online.target
+
+[Service]
+Type=oneshot
+EnvironmentFile=/etc/qdrant/disk-metric.env
+ExecStart=/usr/local/bin/qdrant-disk-metric
+UNIT
+
+cat > /etc/systemd/system/qdrant-disk-metric.timer <<UNIT
+[Unit]
+Description=Publish the Qdrant data volume usage every $${DISK_METRIC_INTERVAL} s
+
+[Timer]
+OnBootSec=120
+OnUnitActiveSec=$${DISK_METRIC_INTERVAL}
+
+[Install]
+WantedBy=timers.target
+UNIT
+
+systemctl daemon-reload
+systemctl enable --now qdrant-disk-metric.timer
