@@ -1,14 +1,8 @@
 import { expect } from "chai";
-import { execFileSync, spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { execFileSync } from "child_process";
 import { renderTemplate, shellQuote } from "../components/user-data";
+import { hasCommand, shellcheck } from "./support/shell";
 import { shippedStack, SHIPPED_STACKS, onlyResource } from "./support/stacks";
-
-function shellcheckAvailable(): boolean {
-    return spawnSync("shellcheck", ["--version"]).status === 0;
-}
 
 describe("node boot script", () => {
     it("shell-quotes every value so that config cannot inject commands", () => {
@@ -32,13 +26,10 @@ describe("node boot script", () => {
         expect(script).to.contain("ENVIRONMENT='staging'");
         expect(script).to.match(/DATA_VOLUME_ID='vol-[0-9a-f]+'/);
         expect(script).to.not.match(/@@/);
-        if (!shellcheckAvailable()) {
-            this.skip();
+        if (!hasCommand("shellcheck")) {
+            this.skip(); // .ci/run installs shellcheck; a developer machine without it skips only this part
         }
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "userdata-")), "qdrant.sh");
-        fs.writeFileSync(file, script);
-        const result = spawnSync("shellcheck", ["--shell=bash", "--severity=style", file], { encoding: "utf8" });
-        expect(result.stdout + result.stderr, "shellcheck findings").to.equal("");
+        expect(shellcheck(script), "shellcheck findings").to.equal("");
     });
 
     for (const stack of SHIPPED_STACKS) {
@@ -51,15 +42,10 @@ describe("node boot script", () => {
             expect(script).to.match(/CONTAINER_IMAGE='ghcr\.io\/chaozcode\/memory-spine:1\.0\.0'/);
             expect(script).to.contain("-p ${API_PORT}:${API_PORT}");
             expect(script).to.not.match(/@@/);
-            if (!shellcheckAvailable()) {
-                // .ci/run installs shellcheck; a developer machine without it skips only this part.
-                this.skip();
+            if (!hasCommand("shellcheck")) {
+                this.skip(); // .ci/run installs shellcheck; a developer machine without it skips only this part
             }
-            const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "userdata-")), "boot.sh");
-            fs.writeFileSync(file, script);
-            const result = spawnSync("shellcheck", ["--shell=bash", "--severity=style", file], { encoding: "utf8" });
-            expect(result.stdout + result.stderr, "shellcheck findings").to.equal("");
-            expect(result.status).to.equal(0);
+            expect(shellcheck(script), "shellcheck findings").to.equal("");
         });
     }
 });

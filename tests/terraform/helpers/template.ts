@@ -3,8 +3,6 @@
  * by a variable, `$${` and `%%{` are literal `${` and `%{`. Anything else templatefile would
  * interpret (an expression, a directive) is an error here, because the scripts use none.
  */
-import { execFileSync } from "child_process";
-
 const TOKEN = /\$\$\{|%%\{|\$\{([^}]*)\}|%\{/g;
 
 /** Names of the variables a template interpolates. */
@@ -47,22 +45,3 @@ export function shellQuote(value: string): string {
     return `'${value.replace(/'/g, "'\\''")}'`;
 }
 
-export function hasCommand(command: string): boolean {
-    try {
-        execFileSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" });
-        return true;
-    } catch {
-        return false;
-    }
-}
-
-/** shellcheck's findings for a script given on stdin (empty when clean). */
-export function shellcheck(script: string, shell = "bash"): string {
-    try {
-        execFileSync("shellcheck", ["--shell", shell, "--severity", "style", "-"], { input: script, stdio: ["pipe", "pipe", "pipe"] });
-        return "";
-    } catch (error) {
-        const failure = error as { stdout?: Buffer; message: string };
-        return failure.stdout?.toString() || failure.message;
-    }
-}
