@@ -1,4 +1,6 @@
 /** The CloudWatch dashboard body of one environment: requests, errors, latency, hosts, CPU, store. */
+import { QDRANT_DISK_METRIC } from "./qdrant-metrics";
+
 export interface DashboardTargets {
     environment: string;
     region: string;
@@ -53,6 +55,7 @@ export function dashboardBody(t: DashboardTargets): string {
         const node = ["InstanceId", t.database.instanceId];
         widgets.push(widget("Vector store (Qdrant node)", [
             ["AWS/EC2", "CPUUtilization", ...node, { stat: "Average" }],
+            [QDRANT_DISK_METRIC.namespace, QDRANT_DISK_METRIC.metricName, "Environment", t.environment, { stat: "Maximum", label: "Data volume used %" }],
             ["AWS/EC2", "StatusCheckFailed", ...node, { stat: "Maximum", yAxis: "right" }],
         ], t.region, 12, 12));
     }

@@ -90,6 +90,10 @@ for (const stack of SHIPPED_STACKS) {
             expect(body.widgets.every((w) => w.properties.region === "us-east-1")).to.equal(true);
             if (stack === "dev") {
                 expect(metrics).to.contain("memspine-dev-pgvector");
+            } else {
+                const qdrantNode = outputOf(onlyResource(run, "aws:ec2/instance:Instance", "-qdrant-node"), "id") as string;
+                expect(metrics).to.contain(JSON.stringify(["AWS/EC2", "StatusCheckFailed", "InstanceId", qdrantNode, { stat: "Maximum", yAxis: "right" }]));
+                expect(metrics).to.contain(JSON.stringify([QDRANT_DISK_METRIC.namespace, QDRANT_DISK_METRIC.metricName, "Environment", stack]).slice(0, -1));
             }
         });
 

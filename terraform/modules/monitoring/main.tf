@@ -179,7 +179,9 @@ resource "aws_cloudwatch_dashboard" "this" {
       { type = "metric", x = 0, y = 12, width = 12, height = 6, properties = { title = "API node CPU", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/EC2", "CPUUtilization", "AutoScalingGroupName", var.autoscaling_group_name, { stat = "Average" }]] } },
       ], var.vector_store_engine == "pgvector" ? [
       { type = "metric", x = 12, y = 12, width = 12, height = 6, properties = { title = "Vector store (RDS pgvector)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Average" }], ["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Maximum" }], ["AWS/RDS", "FreeStorageSpace", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Minimum", yAxis = "right" }]] } },
-    ] : [])
+      ] : [
+      { type = "metric", x = 12, y = 12, width = 12, height = 6, properties = { title = "Vector store (Qdrant node)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/EC2", "CPUUtilization", "InstanceId", var.qdrant_instance_id, { stat = "Average" }], [local.qdrant_disk.namespace, local.qdrant_disk.name, "Environment", var.environment, { stat = "Maximum", label = "Data volume used %" }], ["AWS/EC2", "StatusCheckFailed", "InstanceId", var.qdrant_instance_id, { stat = "Maximum", yAxis = "right" }]] } },
+    ])
   })
 }
 
