@@ -23,7 +23,7 @@ export interface NodeVaultSettings {
 /** The stack settings the cluster is built from, as validated by components/config.ts. */
 type ClusterSettings = Pick<StackConfig,
     "environment" | "instanceCount" | "instanceType" | "vectorStoreEngine" | "enableTls" | "vaultAddress"
-    | "containerImage" | "targetCpuUtilization" | "schedule" | "tls">;
+    | "containerImage" | "ubuntuAmiRelease" | "targetCpuUtilization" | "schedule" | "tls">;
 
 export interface MemorySpineClusterArgs extends ClusterSettings {
     vpcId: pulumi.Input<string>;
@@ -85,7 +85,7 @@ export class MemorySpineCluster extends pulumi.ComponentResource {
         }, parent);
 
         // ── Launch template
-        const imageId = ubuntuAmiId(args.instanceType, parent);
+        const imageId = ubuntuAmiId(args.instanceType, args.ubuntuAmiRelease, parent);
 
         if (args.databaseCredentialsSecretArn) {
             new aws.iam.RolePolicy(`${base}-node-read-db-credentials`, {

@@ -79,6 +79,8 @@ export interface StackConfig {
     existingNetwork?: ExistingNetwork;
     tls: TlsSettings;
     containerImage: string;
+    /** Canonical release serial of the Ubuntu image to boot; "" = the newest. */
+    ubuntuAmiRelease: string;
     targetCpuUtilization: number;
     schedule: ScaleSchedule;
     vectorStore: VectorStoreSettings;
@@ -109,6 +111,7 @@ export const CONFIG_DEFAULTS = {
     hostedZoneId: "",
     certificateArn: "",
     containerImage: "ghcr.io/chaozcode/memory-spine:1.0.0",
+    ubuntuAmiRelease: "",
     targetCpuUtilization: 60,
     scaleDownCron: "0 20 * * *",
     scaleUpCron: "0 7 * * 1-5",
@@ -176,6 +179,8 @@ const CRON_FIELD_PATTERN = /^(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/[0-9]+)?(,(\*|[
 const HOSTNAME_PATTERN = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const CERTIFICATE_ARN_PATTERN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[0-9a-f-]{36}$/;
 const IMAGE_PATTERN = /^[a-z0-9][a-z0-9._\/:-]*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[0-9a-f]{64})$/;
+/** Canonical names its AMIs `...-server-<serial>`; the serial is a build date, sometimes with a point release. */
+const UBUNTU_RELEASE_PATTERN = /^[0-9]{8}(\.[0-9]{1,2})?$/;
 
 /**
  * Validates raw stack config. Pure: it reads nothing but its argument, so tests can
@@ -285,6 +290,11 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string> =
         problem("containerImage", "must be a container image pinned by tag or digest (not :latest), e.g. ghcr.io/org/memory-spine:1.0.0");
     }
 
+    const ubuntuAmiRelease = text("ubuntuAmiRelease");
+    if (ubuntuAmiRelease !== "" && !UBUNTU_RELEASE_PATTERN.test(ubuntuAmiRelease)) {
+        problem("ubuntuAmiRelease", "must be empty (the newest image) or a Canonical release serial such as 20250610 or 20250610.1 (the date in the AMI name)");
+    }
+
     const targetCpuUtilization = parseInteger(text("targetCpuUtilization"));
     if (targetCpuUtilization === undefined || targetCpuUtilization < 10 || targetCpuUtilization > 90) {
         problem("targetCpuUtilization", "must be a whole number from 10 to 90 (percent)");
@@ -340,6 +350,7 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string> =
         existingNetwork,
         tls,
         containerImage,
+        ubuntuAmiRelease,
         targetCpuUtilization: targetCpuUtilization as number,
         schedule: { scaleDownCron, scaleUpCron, timeZone: scheduleTimeZone },
         vectorStore,

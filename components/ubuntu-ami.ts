@@ -10,17 +10,26 @@ export function instanceArchitecture(instanceType: string): "x86_64" | "arm64" {
     return suffix.includes("g") ? "arm64" : "x86_64";
 }
 
-/** The newest Ubuntu 24.04 LTS image from Canonical for the instance type's architecture. */
-export function ubuntuAmiId(instanceType: string, opts: pulumi.InvokeOutputOptions): pulumi.Output<string> {
+/**
+ * The lookup of Canonical's Ubuntu 24.04 LTS image for the instance type's architecture: the
+ * release serial (`ubuntuAmiRelease`) pins one build, "" takes the newest. Only Canonical's
+ * account is asked, so a look-alike image from anyone else can never be booted.
+ */
+export function ubuntuAmiQuery(instanceType: string, release: string): aws.ec2.GetAmiArgs {
     const architecture = instanceArchitecture(instanceType);
-    return aws.ec2.getAmiOutput({
+    const cpu = architecture === "arm64" ? "arm64" : "amd64";
+    return {
         owners: [CANONICAL_OWNER_ID],
         mostRecent: true,
         filters: [
-            { name: "name", values: [`ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-${architecture === "arm64" ? "arm64" : "amd64"}-server-*`] },
+            { name: "name", values: [`ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-${cpu}-server-${release === "" ? "*" : release}`] },
             { name: "virtualization-type", values: ["hvm"] },
             { name: "architecture", values: [architecture] },
             { name: "root-device-type", values: ["ebs"] },
         ],
-    }, opts).id;
+    };
+}
+
+export function ubuntuAmiId(instanceType: string, release: string, opts: pulumi.InvokeOutputOptions): pulumi.Output<string> {
+    return aws.ec2.getAmiOutput(ubuntuAmiQuery(instanceType, release), opts).id;
 }

@@ -18,6 +18,8 @@ export interface VectorStoreArgs {
     environment: Environment;
     engine: VectorStoreEngine;
     settings: VectorStoreSettings;
+    /** Canonical release serial of the Qdrant node's Ubuntu image; "" = the newest at creation. */
+    ubuntuAmiRelease: string;
     vpcId: pulumi.Input<string>;
     privateSubnetIds: pulumi.Input<string[]>;
     /** Only this group (the API nodes) may reach the store. */
@@ -177,7 +179,7 @@ export class VectorStore extends pulumi.ComponentResource {
         }));
 
         const instance = new aws.ec2.Instance(`${base}-node`, {
-            ami: ubuntuAmiId(args.settings.qdrantInstanceType, parent),
+            ami: ubuntuAmiId(args.settings.qdrantInstanceType, args.ubuntuAmiRelease, parent),
             instanceType: args.settings.qdrantInstanceType,
             subnetId,
             vpcSecurityGroupIds: [securityGroup.id],

@@ -1,5 +1,7 @@
 import { expect } from "chai";
-import { onlyResource, outputOf, resourcesOfType, shippedStack, ShippedStack } from "./support/stacks";
+import { onlyResource, outputOf, resourcesOfType, runWith, shippedStack, ShippedStack } from "./support/stacks";
+import { ubuntuAmiQuery } from "../components/ubuntu-ami";
+import { mockAmiId } from "../tools/lib/mocks";
 
 interface Expected {
     instanceType: string;
@@ -61,10 +63,13 @@ for (const stack of Object.keys(EXPECTED) as ShippedStack[]) {
             expect(userData).to.contain("API_PORT='8788'");
         });
 
-        it("looks the AMI up from Canonical's account only", async () => {
-            // The lookup is an invoke, not a resource; the component's constant is what it passes.
-            const { CANONICAL_OWNER_ID } = await import("../components/ubuntu-ami");
-            expect(CANONICAL_OWNER_ID).to.equal("099720109477");
+        it("boots the newest Ubuntu 24.04 LTS image from Canonical's account for the instance's architecture", async () => {
+            const run = await shippedStack(stack);
+            const query = ubuntuAmiQuery(expected.instanceType, "");
+            expect(query.owners).to.deep.equal(["099720109477"]);
+            expect(query.filters?.find((f) => f.name === "name")?.values).to.deep.equal(["ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"]);
+            // The mock answers every distinct query with its own image id.
+            expect(onlyResource(run, "aws:ec2/launchTemplate:LaunchTemplate").props.imageId).to.equal(mockAmiId(query));
         });
 
         it("node role allows SSM managed instance access", async () => {
@@ -231,3 +236,17 @@ for (const stack of Object.keys(EXPECTED) as ShippedStack[]) {
         });
     });
 }
+
+describe("Ubuntu image pinning (ubuntuAmiRelease)", () => {
+    it("pins the API nodes and the Qdrant node to one Canonical release, Graviton types to the arm64 build", async () => {
+        const run = await runWith({ stack: "staging", overrides: { ubuntuAmiRelease: "20250610", instanceType: "m7g.xlarge" } });
+        expect(run.error).to.equal(undefined);
+        const apiQuery = ubuntuAmiQuery("m7g.xlarge", "20250610");
+        expect(apiQuery.filters?.find((f) => f.name === "name")?.values).to.deep.equal(["ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-20250610"]);
+        expect(apiQuery.filters?.find((f) => f.name === "architecture")?.values).to.deep.equal(["arm64"]);
+        expect(onlyResource(run, "aws:ec2/launchTemplate:LaunchTemplate").props.imageId).to.equal(mockAmiId(apiQuery));
+        const qdrant = onlyResource(run, "aws:ec2/instance:Instance", "-qdrant-node");
+        expect(qdrant.props.ami).to.equal(mockAmiId(ubuntuAmiQuery("r6i.large", "20250610")));
+        expect(qdrant.props.ami).to.not.equal(mockAmiId(ubuntuAmiQuery("r6i.large", "")));
+    });
+});

@@ -72,6 +72,7 @@ describe("config validation", () => {
         { title: "a malformed certificate ARN", raw: { ...VALID, certificateArn: "arn:aws:iam::1:cert" }, key: "certificateArn", value: "\"arn:aws:iam::1:cert\"", allowed: "ACM certificate ARN" },
         { title: "a hosted zone without a domain", raw: { ...VALID, domainName: undefined, certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-0b0a-4090-8070-605040302010", hostedZoneId: "Z0123456789ABC" }, key: "hostedZoneId", value: "\"Z0123456789ABC\"", allowed: "only used together with domainName" },
         { title: "an unpinned image", raw: { ...VALID, containerImage: "ghcr.io/chaozcode/memory-spine:latest" }, key: "containerImage", value: "\"ghcr.io/chaozcode/memory-spine:latest\"", allowed: "pinned by tag or digest" },
+        { title: "an Ubuntu release that is no serial", raw: { ...VALID, ubuntuAmiRelease: "noble-latest" }, key: "ubuntuAmiRelease", value: "\"noble-latest\"", allowed: "Canonical release serial such as 20250610" },
         { title: "a CPU target out of range", raw: { ...VALID, targetCpuUtilization: "95" }, key: "targetCpuUtilization", value: "\"95\"", allowed: "from 10 to 90" },
         { title: "a malformed cron", raw: { ...VALID, scaleDownCron: "at 8pm" }, key: "scaleDownCron", value: "\"at 8pm\"", allowed: "5-field cron" },
         { title: "an unknown time zone", raw: { ...VALID, scheduleTimeZone: "Mars/Olympus" }, key: "scheduleTimeZone", value: "\"Mars/Olympus\"", allowed: "IANA time zone" },

@@ -68,13 +68,17 @@ describe("terraform: security and reliability settings", function () {
             expect(requireResource(store, "aws_ebs_volume.qdrant_data")).to.include({ encrypted: true, type: "gp3", final_snapshot: "${local.is_prod}" });
         });
 
-        it("boots Canonical's Ubuntu 24.04 LTS", function () {
+        it("boots Canonical's Ubuntu 24.04 LTS: the release ubuntu_ami_release pins, else the newest", function () {
             for (const module of [spine, store]) {
                 const ami = module.dataSources.get("aws_ami.ubuntu");
                 expect(ami?.owners, module.dir).to.deep.equal(["099720109477"]);
                 expect(ami?.most_recent).to.equal(true);
                 const nameFilter = blocks(ami ?? {}, "filter").find((f) => f.name === "name");
-                expect(nameFilter?.values).to.deep.equal(["ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-${local.ami_architecture}-server-*"]);
+                // The parser renders `x == "" ? "*" : x` inside a string as an %{if} directive.
+                expect(nameFilter?.values).to.deep.equal([
+                    'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-${local.ami_architecture}-server-%{if var.ubuntu_ami_release == ""}*%{else}${var.ubuntu_ami_release}%{endif}',
+                ]);
+                expect(module.variables.has("ubuntu_ami_release"), module.dir).to.equal(true);
             }
         });
     });

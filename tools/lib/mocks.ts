@@ -94,6 +94,38 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
     }
 }
 
+/**
+ * The image an AMI lookup finds: its id is derived from the whole query, so a test can tell which
+ * owners and filters the program asked with (`mockAmiId(expectedQuery)`); nothing is found
+ * outside Canonical's account.
+ */
+function mockAmi(inputs: Record<string, unknown>): Record<string, unknown> {
+    const owners = inputs.owners as string[] | undefined;
+    if (!owners || owners.length !== 1 || owners[0] !== "099720109477") {
+        throw new Error(`no AMI matches owners ${JSON.stringify(owners)} (the mock knows Canonical's images only)`);
+    }
+    const filters = (inputs.filters as { name: string; values: string[] }[] | undefined) ?? [];
+    const namePattern = filters.find((f) => f.name === "name")?.values[0] ?? "";
+    const architecture = filters.find((f) => f.name === "architecture")?.values[0] ?? "x86_64";
+    return { id: mockAmiId(inputs), name: namePattern.replace("*", "20260101"), architecture };
+}
+
+export function mockAmiId(query: unknown): string {
+    return `ami-${hex(canonicalJson(query), 17)}`;
+}
+
+/** JSON with object keys sorted, so that equal queries hash equally whatever their key order. */
+function canonicalJson(value: unknown): string {
+    if (Array.isArray(value)) {
+        return `[${value.map(canonicalJson).join(",")}]`;
+    }
+    if (typeof value === "object" && value !== null) {
+        const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+    }
+    return JSON.stringify(value);
+}
+
 /** Answers for the data sources the program calls. */
 function invokeResult(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
     switch (token) {
@@ -108,7 +140,7 @@ function invokeResult(token: string, inputs: Record<string, unknown>): Record<st
         case "aws:elb/getServiceAccount:getServiceAccount":
             return { arn: "arn:aws:iam::127311923021:root", id: "127311923021" };
         case "aws:ec2/getAmi:getAmi":
-            return { id: "ami-0a1b2c3d4e5f67890", name: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20260101", architecture: "x86_64" };
+            return mockAmi(inputs);
         case "aws:ec2/getSubnet:getSubnet":
             return { id: inputs.id, availabilityZone: MOCK_ZONES[0], cidrBlock: "10.99.0.0/20" };
         case "aws:ec2/getVpc:getVpc":

@@ -51,6 +51,7 @@ module "vector_store" {
   db_instance_class       = var.db_instance_class
   db_allocated_storage_gb = var.db_allocated_storage_gb
   postgres_version        = var.postgres_version
+  ubuntu_ami_release      = var.ubuntu_ami_release
   tags                    = var.tags
 }
 
@@ -72,6 +73,7 @@ module "memory_spine" {
   hosted_zone_id         = var.hosted_zone_id
   certificate_arn        = var.certificate_arn
   container_image        = var.container_image
+  ubuntu_ami_release     = var.ubuntu_ami_release
   target_cpu_utilization = var.target_cpu_utilization
   scale_down_cron        = var.scale_down_cron
   scale_up_cron          = var.scale_up_cron

@@ -110,3 +110,14 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "ubuntu_ami_release" {
+  description = "Canonical release serial of the Ubuntu 24.04 LTS image the nodes boot, e.g. 20250610 (the date in the AMI name). Empty boots the newest image, so a new Canonical release rolls the API nodes on the next deployment."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.ubuntu_ami_release == "" || can(regex("^[0-9]{8}(\\.[0-9]{1,2})?$", var.ubuntu_ami_release))
+    error_message = "ubuntu_ami_release must be empty (the newest image) or a Canonical release serial such as 20250610 or 20250610.1 (the date in the AMI name)."
+  }
+}
