@@ -161,7 +161,7 @@ describe("Monitoring options", function () {
         expect(script).to.contain(`DISK_METRIC_NAME='${QDRANT_DISK_METRIC.metricName}'`);
         expect(script).to.contain(`DISK_METRIC_INTERVAL='${QDRANT_DISK_METRIC.intervalSeconds}'`);
         expect(script).to.contain('--dimensions "Environment=${ENVIRONMENT}"');
-        expect(script).to.contain("systemctl enable --now qdrant-disk-metric.timer");
+        expect(script).to.contain("systemctl enable --now qdrant-data-volume.timer");
         const policy = JSON.parse(onlyResource(run, "aws:iam/rolePolicy:RolePolicy", "-qdrant-put-disk-metric").props.policy as string);
         expect(policy.Statement).to.deep.equal([{
             Effect: "Allow",

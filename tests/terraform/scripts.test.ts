@@ -172,7 +172,7 @@ describe("terraform: scripts and boot templates", function () {
             expect(script).to.contain('mkfs.ext4 -L qdrant-data "${DATA_DEVICE}"');
             expect(script).to.contain("QDRANT__SERVICE__API_KEY");
             expect(script).to.contain("qdrant/qdrant:${QDRANT_VERSION}");
-            expect(script).to.contain("systemctl enable --now qdrant-disk-metric.timer");
+            expect(script).to.contain("systemctl enable --now qdrant-data-volume.timer");
         });
 
         it("the Qdrant script is the Pulumi program's, line for line below the header", function () {

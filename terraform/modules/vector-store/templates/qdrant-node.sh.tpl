@@ -73,36 +73,39 @@ UNIT
 systemctl daemon-reload
 systemctl enable --now qdrant.service
 
-# EC2 reports no disk usage: a timer publishes the data volume's fill level for the disk alarm.
+# EC2 reports no disk usage, and a raised qdrantVolumeSizeGb grows only the volume: every few
+# minutes a timer grows the file system to the volume (online; a no-op when they match) and
+# publishes how full it is for the disk alarm.
 printf 'DATA_DIR=%s\nNAMESPACE=%s\nMETRIC=%s\nENVIRONMENT=%s\n' \
-  "$${DATA_DIR}" "$${DISK_METRIC_NAMESPACE}" "$${DISK_METRIC_NAME}" "$${ENVIRONMENT}" > /etc/qdrant/disk-metric.env
-cat > /usr/local/bin/qdrant-disk-metric <<'SCRIPT'
+  "$${DATA_DIR}" "$${DISK_METRIC_NAMESPACE}" "$${DISK_METRIC_NAME}" "$${ENVIRONMENT}" > /etc/qdrant/data-volume.env
+cat > /usr/local/bin/qdrant-data-volume <<'SCRIPT'
 #!/usr/bin/env bash
-# Publishes the Qdrant data volume's used space (percent) to CloudWatch.
+# Grows the Qdrant data file system to its volume, then publishes its used space (percent).
 set -euo pipefail
 export PATH="/snap/bin:$${PATH}"
+resize2fs "$(findmnt -no SOURCE "$${DATA_DIR}")" >/dev/null 2>&1 || echo "resize2fs failed; the data volume keeps its size" >&2
 token=$(curl -fsS -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" http://169.254.169.254/latest/api/token)
 region=$(curl -fsS -H "X-aws-ec2-metadata-token: $${token}" http://169.254.169.254/latest/meta-data/placement/region)
 used=$(df --output=pcent "$${DATA_DIR}" | tail -n 1 | tr -dc '0-9')
 aws cloudwatch put-metric-data --region "$${region}" --namespace "$${NAMESPACE}" --metric-name "$${METRIC}" \
   --dimensions "Environment=$${ENVIRONMENT}" --unit Percent --value "$${used}"
 SCRIPT
-chmod 0755 /usr/local/bin/qdrant-disk-metric
+chmod 0755 /usr/local/bin/qdrant-data-volume
 
-cat > /etc/systemd/system/qdrant-disk-metric.service <<UNIT
+cat > /etc/systemd/system/qdrant-data-volume.service <<UNIT
 [Unit]
-Description=Publish the Qdrant data volume usage ($${ENVIRONMENT})
+Description=Grow and measure the Qdrant data volume ($${ENVIRONMENT})
 After=network-online.target
 
 [Service]
 Type=oneshot
-EnvironmentFile=/etc/qdrant/disk-metric.env
-ExecStart=/usr/local/bin/qdrant-disk-metric
+EnvironmentFile=/etc/qdrant/data-volume.env
+ExecStart=/usr/local/bin/qdrant-data-volume
 UNIT
 
-cat > /etc/systemd/system/qdrant-disk-metric.timer <<UNIT
+cat > /etc/systemd/system/qdrant-data-volume.timer <<UNIT
 [Unit]
-Description=Publish the Qdrant data volume usage every $${DISK_METRIC_INTERVAL} s
+Description=Grow and measure the Qdrant data volume every $${DISK_METRIC_INTERVAL} s
 
 [Timer]
 OnBootSec=120
@@ -113,4 +116,4 @@ WantedBy=timers.target
 UNIT
 
 systemctl daemon-reload
-systemctl enable --now qdrant-disk-metric.timer
+systemctl enable --now qdrant-data-volume.timer
