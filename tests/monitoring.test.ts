@@ -162,6 +162,7 @@ describe("Monitoring options", function () {
         expect(script).to.contain(`DISK_METRIC_INTERVAL='${QDRANT_DISK_METRIC.intervalSeconds}'`);
         expect(script).to.contain('--dimensions "Environment=${ENVIRONMENT}"');
         expect(script).to.contain("systemctl enable --now qdrant-data-volume.timer");
+        expect(script, "a raised qdrantVolumeSizeGb reaches the file system").to.contain('resize2fs "$(findmnt -no SOURCE "${DATA_DIR}")"');
         const policy = JSON.parse(onlyResource(run, "aws:iam/rolePolicy:RolePolicy", "-qdrant-put-disk-metric").props.policy as string);
         expect(policy.Statement).to.deep.equal([{
             Effect: "Allow",
