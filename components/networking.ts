@@ -150,7 +150,7 @@ export class Networking extends pulumi.ComponentResource {
             }, parent);
         });
 
-        const flowLogs = createVpcFlowLogs({ environment, baseName: base, vpcId: vpc.id, tagsFor: (name) => tagsFor(name) }, this);
+        const flowLogs = createVpcFlowLogs({ environment, baseName: base, vpcId: vpc.id, tagsFor }, this);
 
         return { vpc, publicSubnets, privateSubnets, flowLogGroupName: flowLogs.logGroup.name };
     }

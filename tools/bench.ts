@@ -7,7 +7,9 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { loadPolicyPackConfig, startPolicyPack, PolicyPackClient } from "./analyzer/client";
-import { runProgram } from "./lib/mock-runtime";
+import { PROJECT_DIR, runProgram } from "./lib/mock-runtime";
+import { projectName } from "./lib/stack-config";
+import { configurePack, policyConfigFor } from "./plan/plan";
 
 const ROOT = path.resolve(__dirname, "..");
 const STACKS = ["dev", "staging", "prod"];
@@ -43,8 +45,9 @@ async function analysesPerSecond(pack: PolicyPackClient, stack: string): Promise
     if (run.error) {
         throw run.error;
     }
-    await pack.configure(loadPolicyPackConfig(path.join(ROOT, "policy-pack", "config", `${run.config.values["memory-spine:environment"]}.json`)));
-    await pack.configureStack({ stack, project: "memory-spine", dryRun: true, config: run.config.values });
+    const project = projectName(PROJECT_DIR);
+    const configFile = policyConfigFor(PROJECT_DIR, run.config.values[`${project}:environment`]);
+    await configurePack(pack, configFile ? loadPolicyPackConfig(configFile) : {}, { stack, project, config: run.config.values });
     const pass = async (): Promise<number> => {
         const start = process.hrtime.bigint();
         await Promise.all(run.resources.map((resource) => pack.analyze(resource, { resources: run.resources })));

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { CANONICAL_OWNER_ID } from "../../components/ubuntu-ami";
 
 /** Fake but well-formed AWS identifiers, so that outputs and policies see realistic shapes. */
 export const MOCK_ACCOUNT_ID = "123456789012";
@@ -101,7 +102,7 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
  */
 function mockAmi(inputs: Record<string, unknown>): Record<string, unknown> {
     const owners = inputs.owners as string[] | undefined;
-    if (!owners || owners.length !== 1 || owners[0] !== "099720109477") {
+    if (!owners || owners.length !== 1 || owners[0] !== CANONICAL_OWNER_ID) {
         throw new Error(`no AMI matches owners ${JSON.stringify(owners)} (the mock knows Canonical's images only)`);
     }
     const filters = (inputs.filters as { name: string; values: string[] }[] | undefined) ?? [];

@@ -64,7 +64,7 @@ async function planWith(packStarting: Promise<PolicyPackClient>, projectDir: str
     const stackConfig = loadEngineConfig(projectDir, stackFile);
     const project = projectName(projectDir);
     const environment = stackConfig.values[`${project}:environment`];
-    const configFile = options.policyConfig ?? defaultPolicyConfig(projectDir, environment);
+    const configFile = options.policyConfig ?? policyConfigFor(projectDir, environment);
     const policyPack = configureWhenReady(packStarting, configFile, { stack: stackNameOf(stackFile), project, config: stackConfig.values });
 
     // Each resource is analyzed as soon as it is registered, as the engine does, so the pack
@@ -111,17 +111,21 @@ function configureWhenReady(
     stack: StackInfo,
 ): Promise<{ pack: PolicyPackClient; info: AnalyzerInfo }> {
     const policyConfig: PolicyPackConfigFile = configFile ? loadPolicyPackConfig(configFile) : {};
-    const configured = packStarting.then(async (pack) => {
-        const info = await pack.getAnalyzerInfo();
-        await pack.configure(policyConfig);
-        await pack.configureStack({ ...stack, dryRun: true });
-        return { pack, info };
-    });
+    const configured = packStarting.then(async (pack) => ({ pack, info: await configurePack(pack, policyConfig, stack) }));
     configured.catch(() => undefined); // awaited by plan(); a failed program discards it
     return configured;
 }
 
-function defaultPolicyConfig(projectDir: string, environment: string | undefined): string | undefined {
+/** What `pulumi preview --policy-pack` sends before any resource: the policy config, then the stack. */
+export async function configurePack(pack: PolicyPackClient, policyConfig: PolicyPackConfigFile, stack: StackInfo): Promise<AnalyzerInfo> {
+    const info = await pack.getAnalyzerInfo();
+    await pack.configure(policyConfig);
+    await pack.configureStack({ ...stack, dryRun: true });
+    return info;
+}
+
+/** policy-pack/config/<environment>.json, when the environment has one. */
+export function policyConfigFor(projectDir: string, environment: string | undefined): string | undefined {
     const file = path.join(projectDir, "policy-pack", "config", `${environment}.json`);
     return environment && fs.existsSync(file) ? file : undefined;
 }

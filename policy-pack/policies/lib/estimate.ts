@@ -348,20 +348,28 @@ function estimateGroup(ctx: Context, group: StackResource, schedules: ScheduleSu
     priceVolumes(ctx, group, launchTemplateVolumes(template), desired, max, summary.fraction);
 }
 
-function estimateRds(ctx: Context, r: StackResource): void {
+/** Hours of an RDS instance (or cluster instance) by engine and class; `factor` 2 for Multi-AZ. */
+function priceRdsHours(ctx: Context, r: StackResource, item: string, factor: number): void {
     const instanceClass = asString(r.props["instanceClass"]);
     const engine = asString(r.props["engine"]);
-    const multiAz = asBool(r.props["multiAz"]) === true;
-    const factor = multiAz ? 2 : 1;
-    const az = multiAz ? "Multi-AZ" : "Single-AZ";
-    const hours = ctx.prices.hoursPerMonth;
-    const item = `RDS ${engine ?? "?"} ${instanceClass ?? "?"} ${az}`;
     const price = engine && instanceClass ? ctx.prices.rdsInstanceHourly[engine]?.[instanceClass] : undefined;
     if (price === undefined) {
         addUnpriced(ctx, r, item, `no price for engine "${engine ?? "not set"}" and class "${instanceClass ?? "not set"}" in prices.json`);
-    } else {
-        addLine(ctx, r, item, `rds:${engine}:${instanceClass}`, "hour", price, hours * factor, hours * factor);
+        return;
     }
+    const hours = ctx.prices.hoursPerMonth * factor;
+    addLine(ctx, r, item, `rds:${engine}:${instanceClass}`, "hour", price, hours, hours);
+}
+
+function rdsLabel(r: StackResource): string {
+    return `${asString(r.props["engine"]) ?? "?"} ${asString(r.props["instanceClass"]) ?? "?"}`;
+}
+
+function estimateRds(ctx: Context, r: StackResource): void {
+    const multiAz = asBool(r.props["multiAz"]) === true;
+    const factor = multiAz ? 2 : 1;
+    const az = multiAz ? "Multi-AZ" : "Single-AZ";
+    priceRdsHours(ctx, r, `RDS ${rdsLabel(r)} ${az}`, factor);
     const size = asNumber(r.props["allocatedStorage"]);
     const storageType = asString(r.props["storageType"]);
     const storageItem = `RDS storage ${storageType ?? "?"} ${size ?? "?"} GB ${az}`;
@@ -377,19 +385,6 @@ function estimateRds(ctx: Context, r: StackResource): void {
             addLine(ctx, r, storageItem, `rds-storage:${storageType}`, "GB-month", storagePrice, size * factor, size * factor);
         }
     }
-}
-
-function estimateRdsClusterInstance(ctx: Context, r: StackResource): void {
-    const instanceClass = asString(r.props["instanceClass"]);
-    const engine = asString(r.props["engine"]);
-    const item = `RDS cluster instance ${engine ?? "?"} ${instanceClass ?? "?"}`;
-    const price = engine && instanceClass ? ctx.prices.rdsInstanceHourly[engine]?.[instanceClass] : undefined;
-    if (price === undefined) {
-        addUnpriced(ctx, r, item, `no price for engine "${engine ?? "not set"}" and class "${instanceClass ?? "not set"}" in prices.json`);
-        return;
-    }
-    const hours = ctx.prices.hoursPerMonth;
-    addLine(ctx, r, item, `rds:${engine}:${instanceClass}`, "hour", price, hours, hours);
 }
 
 function estimateRdsCluster(ctx: Context, r: StackResource): void {
@@ -449,7 +444,7 @@ export function estimateMonthlyCost(
             addUnpriced(ctx, r, `EC2 spot ${asString(r.props["instanceType"]) ?? "?"}`, "spot prices vary and are not in prices.json");
             priceVolumes(ctx, r, instanceVolumes(r.props), 1, 1, 1);
         } else if (r.type === AWS.rdsClusterInstance) {
-            estimateRdsClusterInstance(ctx, r);
+            priceRdsHours(ctx, r, `RDS cluster instance ${rdsLabel(r)}`, 1);
         } else if (r.type === AWS.rdsCluster) {
             estimateRdsCluster(ctx, r);
         } else if (r.type === AWS.eksNodeGroup) {
