@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { execFileSync } from "child_process";
 import { renderTemplate, shellQuote } from "../components/user-data";
-import { hasCommand, shellcheck } from "./support/shell";
+import { shellcheck } from "./support/shell";
+import { requireTool, debianPackage } from "./support/tools";
 import { shippedStack, SHIPPED_STACKS, onlyResource } from "./support/stacks";
 
 describe("node boot script", () => {
@@ -26,9 +27,7 @@ describe("node boot script", () => {
         expect(script).to.contain("ENVIRONMENT='staging'");
         expect(script).to.match(/DATA_VOLUME_ID='vol-[0-9a-f]+'/);
         expect(script).to.not.match(/@@/);
-        if (!hasCommand("shellcheck")) {
-            this.skip(); // .ci/run installs shellcheck; a developer machine without it skips only this part
-        }
+        requireTool(this, "shellcheck", debianPackage("shellcheck"));
         expect(shellcheck(script), "shellcheck findings").to.equal("");
     });
 
@@ -42,9 +41,7 @@ describe("node boot script", () => {
             expect(script).to.match(/CONTAINER_IMAGE='ghcr\.io\/chaozcode\/memory-spine:1\.0\.0'/);
             expect(script).to.contain("-p ${API_PORT}:${API_PORT}");
             expect(script).to.not.match(/@@/);
-            if (!hasCommand("shellcheck")) {
-                this.skip(); // .ci/run installs shellcheck; a developer machine without it skips only this part
-            }
+            requireTool(this, "shellcheck", debianPackage("shellcheck"));
             expect(shellcheck(script), "shellcheck findings").to.equal("");
         });
     }

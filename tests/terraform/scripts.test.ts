@@ -5,7 +5,8 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "@cdktf/hcl2json";
 import { renderTemplate, shellQuote, templateVariables } from "./helpers/template";
-import { hasCommand, shellcheck } from "../support/shell";
+import { shellcheck } from "../support/shell";
+import { requireTool, debianPackage } from "../support/tools";
 import { HclBody, REPO_ROOT, TERRAFORM_ROOT, firstBlock, isHclBody, loadTerraform } from "./helpers/terraform";
 import { renderTemplate as renderPulumiTemplate } from "../../components/user-data";
 import { QDRANT_DISK_METRIC } from "../../components/qdrant-metrics";
@@ -121,9 +122,7 @@ describe("terraform: scripts and boot templates", function () {
         });
 
         it("passes shellcheck", function () {
-            if (!hasCommand("shellcheck")) {
-                this.skip();
-            }
+            requireTool(this, "shellcheck", debianPackage("shellcheck"));
             expect(shellcheck(fs.readFileSync(DEPLOY_SCRIPT, "utf8"))).to.equal("");
         });
     });
@@ -208,9 +207,7 @@ describe("terraform: scripts and boot templates", function () {
             it(`the rendered ${name} script passes bash -n and shellcheck`, function () {
                 const script = renderTemplate(fs.readFileSync(file, "utf8"), quoted(values));
                 execFileSync("bash", ["-n"], { input: script });
-                if (!hasCommand("shellcheck")) {
-                    this.skip();
-                }
+                requireTool(this, "shellcheck", debianPackage("shellcheck"));
                 expect(shellcheck(script)).to.equal("");
             });
         }
