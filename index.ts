@@ -7,6 +7,7 @@ import { MemorySpineCluster } from "./components/cluster";
 import { VaultSecrets, PROVIDER_KEYS_MOUNT } from "./components/vault-secrets";
 import { vaultPort } from "./components/vault-address";
 import { Monitoring } from "./components/monitoring";
+import { OffHoursSchedule } from "./components/offhours-schedule";
 
 const config = loadConfig();
 const env = config.environment;
@@ -66,6 +67,19 @@ const cluster = new MemorySpineCluster("memory-spine", {
     },
     tags: config.tags,
 });
+
+// Outside prod the stores follow the API group's off-hours schedule (offHoursStores).
+const qdrantInstanceIds = vectorStore.qdrantInstanceId ? [vectorStore.qdrantInstanceId] : [];
+if (config.offHours.stopStores && (vectorStore.database || qdrantInstanceIds.length > 0)) {
+    new OffHoursSchedule("offhours", {
+        environment: env,
+        schedule: config.schedule,
+        marginMinutes: config.offHours.marginMinutes,
+        database: vectorStore.database,
+        instanceIds: qdrantInstanceIds,
+        tags: config.tags,
+    });
+}
 
 const secrets = new VaultSecrets("vault-secrets", {
     environment: env,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isIpv4Cidr, isCanonicalIpv4Cidr, cidrPrefixLength } from "./cidr";
+import { checkOffHours, OffHoursSettings } from "./offhours-config";
 
 /** The project's config namespace, i.e. the `memory-spine:` prefix of every stack key. */
 export const CONFIG_NAMESPACE = "memory-spine";
@@ -83,6 +84,8 @@ export interface StackConfig {
     ubuntuAmiRelease: string;
     targetCpuUtilization: number;
     schedule: ScaleSchedule;
+    /** Whether the stores follow the schedule (never in prod). */
+    offHours: OffHoursSettings;
     vectorStore: VectorStoreSettings;
     vault: VaultSettings;
     monitoring: MonitoringSettings;
@@ -116,6 +119,8 @@ export const CONFIG_DEFAULTS = {
     scaleDownCron: "0 20 * * *",
     scaleUpCron: "0 7 * * 1-5",
     scheduleTimeZone: "UTC",
+    offHoursStores: true,
+    offHoursStoreMarginMinutes: 15,
     qdrantVersion: "v1.15.0",
     qdrantInstanceType: "r6i.large",
     qdrantVolumeSizeGb: 100,
@@ -312,6 +317,13 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string> =
         problem("scheduleTimeZone", "must be an IANA time zone such as UTC or Europe/Berlin");
     }
 
+    const offHours = checkOffHours(
+        parseBoolean(text("offHoursStores")),
+        parseInteger(text("offHoursStoreMarginMinutes")),
+        isOneOf(environment, ENVIRONMENTS) ? environment : undefined,
+        isCron(scaleDownCron) && isCron(scaleUpCron) ? { scaleDownCron, scaleUpCron, timeZone: scheduleTimeZone } : undefined,
+        problem,
+    );
     const vectorStore = checkVectorStore(text, problem);
     const vault = checkVaultSettings(text, problem);
     const monitoring = checkMonitoring(raw, text, problem, isOneOf(environment, ENVIRONMENTS) ? environment : undefined);
@@ -353,6 +365,7 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string> =
         ubuntuAmiRelease,
         targetCpuUtilization: targetCpuUtilization as number,
         schedule: { scaleDownCron, scaleUpCron, timeZone: scheduleTimeZone },
+        offHours,
         vectorStore,
         vault,
         monitoring,

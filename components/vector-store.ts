@@ -43,6 +43,8 @@ export class VectorStore extends pulumi.ComponentResource {
     readonly qdrantApiKey?: pulumi.Output<string>;
     /** Secrets Manager secret holding the RDS-managed master credentials; only with pgvector. */
     readonly databaseCredentialsSecretArn?: pulumi.Output<string>;
+    /** The RDS instance (identifier and ARN), for the off-hours schedule; only with pgvector. */
+    readonly database?: { identifier: pulumi.Output<string>; arn: pulumi.Output<string> };
 
     constructor(name: string, args: VectorStoreArgs, opts?: pulumi.ComponentResourceOptions) {
         super("memory-spine:data:VectorStore", name, {}, opts);
@@ -102,6 +104,7 @@ export class VectorStore extends pulumi.ComponentResource {
             const database = this.createPostgres(args, securityGroup, isProd);
             this.endpoint = pulumi.secret(database.endpoint);
             this.databaseCredentialsSecretArn = database.masterUserSecrets.apply((secrets) => secrets[0]?.secretArn ?? "");
+            this.database = { identifier: database.identifier, arn: database.arn };
         }
 
         this.registerOutputs({ endpoint: this.endpoint, securityGroupId: this.securityGroupId });

@@ -71,6 +71,7 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
         case "aws:rds/instance:Instance":
             return {
                 ...common,
+                arn: `arn:aws:rds:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:db:${inputs.identifier}`,
                 address: `${inputs.identifier}.c${hex(name, 11)}.${MOCK_REGION}.rds.amazonaws.com`,
                 endpoint: `${inputs.identifier}.c${hex(name, 11)}.${MOCK_REGION}.rds.amazonaws.com:5432`,
                 masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:secret:rds!db-${hex(name, 8)}`, secretStatus: "active" }],
