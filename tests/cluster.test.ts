@@ -239,7 +239,7 @@ for (const stack of Object.keys(EXPECTED) as ShippedStack[]) {
 
 describe("Ubuntu image pinning (ubuntuAmiRelease)", () => {
     it("pins the API nodes and the Qdrant node to one Canonical release, Graviton types to the arm64 build", async () => {
-        const run = await runWith({ stack: "staging", overrides: { ubuntuAmiRelease: "20250610", instanceType: "m7g.xlarge" } });
+        const run = await runWith({ stack: "staging", overrides: { ubuntuAmiRelease: "20250610", instanceType: "m7g.xlarge", qdrantInstanceType: "r6i.large" } });
         expect(run.error).to.equal(undefined);
         const apiQuery = ubuntuAmiQuery("m7g.xlarge", "20250610");
         expect(apiQuery.filters?.find((f) => f.name === "name")?.values).to.deep.equal(["ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-20250610"]);

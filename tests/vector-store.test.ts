@@ -9,7 +9,7 @@ describe("VectorStore (dev stack: pgvector on RDS)", () => {
         const run = await shippedStack("dev");
         const db = onlyResource(run, "aws:rds/instance:Instance");
         expect(db.props).to.include({
-            engine: "postgres", engineVersion: "16", instanceClass: "db.t3.large", storageType: "gp3", storageEncrypted: true,
+            engine: "postgres", engineVersion: "16", instanceClass: "db.t4g.small", allocatedStorage: 20, maxAllocatedStorage: 40, storageType: "gp3", storageEncrypted: true,
             publiclyAccessible: false, backupRetentionPeriod: 1, multiAz: false, deletionProtection: false,
             skipFinalSnapshot: true, manageMasterUserPassword: true,
         });
@@ -80,7 +80,8 @@ for (const stack of ["staging", "prod"] as const) {
             const run = await shippedStack(stack);
             expect(ENGINES[stack]).to.equal("qdrant");
             const instance = onlyResource(run, "aws:ec2/instance:Instance");
-            expect(instance.props).to.include({ instanceType: "r6i.large", associatePublicIpAddress: false });
+            // Staging is sized down to Graviton (README "Off-hours and sizing"); prod keeps the default.
+            expect(instance.props).to.include({ instanceType: stack === "staging" ? "r6g.large" : "r6i.large", associatePublicIpAddress: false });
             expect(instance.props.metadataOptions.httpTokens).to.equal("required");
             expect(instance.props.rootBlockDevice).to.include({ encrypted: true, volumeType: "gp3" });
             const privateSubnetIds = resourcesOfType(run, "aws:ec2/subnet:Subnet").filter((s) => s.props.tags.Tier === "private").map((s) => outputOf(s, "id"));
@@ -90,7 +91,7 @@ for (const stack of ["staging", "prod"] as const) {
             expect(instance.options.ignoreChanges).to.deep.equal(["ami"]);
 
             const volume = onlyResource(run, "aws:ebs/volume:Volume");
-            expect(volume.props).to.include({ type: "gp3", encrypted: true, size: 100, availabilityZone: "us-east-1a" });
+            expect(volume.props).to.include({ type: "gp3", encrypted: true, size: stack === "staging" ? 50 : 100, availabilityZone: "us-east-1a" });
             expect(volume.options.protect).to.equal(stack === "prod");
             const attachment = onlyResource(run, "aws:ec2/volumeAttachment:VolumeAttachment");
             expect(attachment.props).to.include({ instanceId: outputOf(instance, "id"), volumeId: outputOf(volume, "id") });

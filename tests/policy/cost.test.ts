@@ -143,16 +143,23 @@ describe("policy pack: cost", () => {
             const [report] = only(violations, "cost-estimate-report");
             expect(report.enforcementLevel).to.equal("advisory");
             expect(report.urn).to.equal(undefined);
-            expect(report.detail).to.match(/^estimate: \$191\.76\/month at desired capacity with schedules, \$231\.45\/month at desired capacity without schedules/);
+            expect(report.detail).to.match(/^estimate: \$188\.18\/month at desired capacity with schedules, \$231\.45\/month at desired capacity without schedules/);
             expect(report.detail).to.contain("schedule: api-asg runs 65 of 168 h/week (down 0 20 * * *, up 0 7 * * 1-5, UTC)");
             const estimate = parseEstimateReport(report.message);
             expect(estimate?.totals).to.deep.equal({
                 desiredMonthlyUsd: 231.45,
-                withScheduleMonthlyUsd: 191.76,
+                withScheduleMonthlyUsd: 188.18,
                 maxMonthlyUsd: 360.92,
-                scheduleSavingMonthlyUsd: 39.69,
+                scheduleSavingMonthlyUsd: 43.27,
             });
-            expect(estimate?.unpriced).to.deep.equal([]);
+            expect(estimate?.unpriced.filter((u) => u.byUse !== true)).to.deep.equal([]);
+            expect(estimate?.unpriced.map((u) => `${u.name}: ${u.item}`)).to.deep.equal([
+                "api-asg: t3.large surplus CPU credits",
+                "vector-db: RDS backup storage",
+                "vector-db: db.t3.large surplus CPU credits",
+                "nat-a: NAT gateway data processing",
+            ]);
+            expect(report.detail).to.contain("billed by use (not included in the totals): t3.large surplus CPU credits (api-asg);");
             expect(only(violations, "monthly-cost-estimate")).to.deep.equal([]);
         });
 
@@ -164,7 +171,7 @@ describe("policy pack: cost", () => {
                 'unpriced (not included in the totals): EC2 x2iedn.xlarge (aws:autoscaling/group:Group "api-asg": no price for instance type "x2iedn.xlarge" in prices.json)',
             );
             const estimate = parseEstimateReport(report.message);
-            expect(estimate?.unpriced.map((u) => u.item)).to.deep.equal(["EC2 x2iedn.xlarge"]);
+            expect(estimate?.unpriced.filter((u) => u.byUse !== true).map((u) => u.item)).to.deep.equal(["EC2 x2iedn.xlarge"]);
             expect(estimate?.lines.some((l) => l.sku.startsWith("ec2:"))).to.equal(false);
         });
 
@@ -187,7 +194,7 @@ describe("policy pack: cost", () => {
             expect(line("EC2 t3.xlarge", "api-asg")?.monthlyUsd).to.deep.equal({ desired: 121.47, withSchedule: 121.47, max: 364.42 });
             expect(line("EBS gp3 root volume 40 GB", "api-asg")?.monthlyUsd.desired).to.be.closeTo(3.2, 1e-9);
             expect(line("EC2 m6i.large", "nodes")?.monthlyUsd).to.deep.equal({ desired: 140.16, withSchedule: 140.16, max: 280.32 });
-            expect(estimate?.unpriced.map((u) => `${u.name}: ${u.item}`)).to.deep.equal(["nodes: EBS node disks 20 GB x2"]);
+            expect(estimate?.unpriced.filter((u) => u.byUse !== true).map((u) => `${u.name}: ${u.item}`)).to.deep.equal(["nodes: EBS node disks 20 GB x2"]);
         });
 
         it("lists spot hours, Aurora instances without a price and Aurora storage as unpriced", async () => {
@@ -199,7 +206,7 @@ describe("policy pack: cost", () => {
             ];
             const [report] = only(await pack.get().analyzeStack(stack), "cost-estimate-report");
             const estimate = parseEstimateReport(report.message);
-            expect(estimate?.unpriced.map((u) => `${u.name}: ${u.item}`)).to.deep.equal([
+            expect(estimate?.unpriced.filter((u) => u.byUse !== true).map((u) => `${u.name}: ${u.item}`)).to.deep.equal([
                 "spot: EC2 spot m6i.large",
                 "aurora: RDS cluster storage aurora-postgresql",
                 "aurora-1: RDS cluster instance aurora-postgresql db.r6g.large",

@@ -125,15 +125,16 @@ describe("policy helpers: prices and estimate arithmetic", () => {
         const e = estimateMonthlyCost(resources, prices, { albLcuCount: 1 });
         const ec2 = 0.0832 * 730; // 60.736
         const root = 50 * 0.08; // 4
-        const alb = 0.0225 * 730 + 0.008 * 730; // 16.425 + 5.84
+        const alb = 0.0225 * 730; // 16.425
+        const lcu = 0.008 * 730; // 5.84, billed while the group serves (65 of 168 h with the schedule)
         const nat = 0.045 * 730; // 32.85
         const rds = 0.145 * 730 + 50 * 0.115; // 105.85 + 5.75
         expect(roundUsd(e.totals.desiredMonthlyUsd)).to.equal(231.45);
-        expect(e.totals.desiredMonthlyUsd).to.be.closeTo(ec2 + root + alb + nat + rds, 1e-9);
-        expect(e.totals.withScheduleMonthlyUsd).to.be.closeTo((ec2 + root) * (65 / 168) + alb + nat + rds, 1e-9);
-        expect(roundUsd(e.totals.withScheduleMonthlyUsd)).to.equal(191.76);
-        expect(roundUsd(e.totals.maxMonthlyUsd)).to.equal(roundUsd(3 * (ec2 + root) + alb + nat + rds));
-        expect(e.unpriced).to.deep.equal([]);
+        expect(e.totals.desiredMonthlyUsd).to.be.closeTo(ec2 + root + alb + lcu + nat + rds, 1e-9);
+        expect(e.totals.withScheduleMonthlyUsd).to.be.closeTo((ec2 + root + lcu) * (65 / 168) + alb + nat + rds, 1e-9);
+        expect(roundUsd(e.totals.withScheduleMonthlyUsd)).to.equal(188.18);
+        expect(roundUsd(e.totals.maxMonthlyUsd)).to.equal(roundUsd(3 * (ec2 + root) + alb + lcu + nat + rds));
+        expect(e.unpriced.filter((u) => u.byUse !== true)).to.deep.equal([]);
         expect(e.schedules[0]).to.include({ runningHoursPerWeek: 65, timeZone: "UTC" });
     });
 
@@ -158,12 +159,12 @@ describe("policy helpers: prices and estimate arithmetic", () => {
         const e = estimateMonthlyCost(
             [
                 stackRes("aws:ec2/instance:Instance", "odd", { instanceType: "x2iedn.32xlarge", rootBlockDevice: { volumeSize: 8, volumeType: "io2" } }),
-                stackRes("aws:lb/loadBalancer:LoadBalancer", "nlb", { loadBalancerType: "network" }),
+                stackRes("aws:lb/loadBalancer:LoadBalancer", "gwlb", { loadBalancerType: "gateway", internal: true }),
             ],
             prices,
         );
         expect(e.totals.desiredMonthlyUsd).to.equal(0);
-        expect(e.unpriced.map((u) => u.item)).to.deep.equal(["EC2 x2iedn.32xlarge", "EBS io2 root volume 8 GB", "network load balancer"]);
+        expect(e.unpriced.map((u) => u.item)).to.deep.equal(["EC2 x2iedn.32xlarge", "EBS io2 root volume 8 GB", "gateway load balancer"]);
         expect(e.unpriced[0].reason).to.match(/no price for instance type "x2iedn.32xlarge"/);
     });
 

@@ -216,8 +216,11 @@ function renderEstimate(estimate: CostEstimate): string[] {
     if (t.scheduleSavingMonthlyUsd > 0) {
         out.push(`  off-hours schedule saves ${money(t.scheduleSavingMonthlyUsd)}/month`);
     }
+    for (const store of estimate.storeSchedules ?? []) {
+        out.push(`  stopped off hours: ${store.resourceName} ${store.stoppedHoursPerWeek} of 168 h/week (runs ${store.runningHoursPerWeek} h; stop ${store.stop.join(" | ")}, start ${store.start.join(" | ")}, ${store.timeZone})`);
+    }
     for (const item of estimate.unpriced) {
-        out.push(`  unpriced: ${item.item} (${item.name}): ${item.reason}`);
+        out.push(`  ${item.byUse ? "billed by use" : "unpriced"}: ${item.item} (${item.name}): ${item.reason}`);
     }
     return out;
 }

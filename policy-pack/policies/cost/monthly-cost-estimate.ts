@@ -56,7 +56,8 @@ export const monthlyCostEstimate: StackValidationPolicy = {
             .slice(0, 3)
             .map((l) => `${l.item} for ${l.type} "${l.name}" ${usd(l.monthlyUsd.withSchedule)}`)
             .join("; ");
-        const unpriced = estimate.unpriced.length > 0 ? ` (${estimate.unpriced.length} more item(s) could not be priced)` : "";
+        const missing = estimate.unpriced.filter((u) => u.byUse !== true).length;
+        const unpriced = missing > 0 ? ` (${missing} more item(s) could not be priced)` : "";
         report(
             `Estimated ${usd(total)}/month at desired capacity with schedules${unpriced} exceeds the ` +
                 `${env ?? "stack"} budget of ${usd(budget)}/month (monthlyBudgetUsd) by ${usd(total - budget)}. ` +

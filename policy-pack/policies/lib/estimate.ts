@@ -5,15 +5,22 @@
  * configuration, at desired capacity, at max size, and at desired capacity under the group's
  * scheduled actions), EC2 instances (+ root and EBS block devices), EBS volumes, RDS instances
  * (+ storage; Multi-AZ doubles both), RDS cluster instances, EKS managed node groups, Application
- * Load Balancers (hours + an assumed LCU count) and NAT gateways. A counted resource whose SKU has
- * no price is listed as unpriced, never counted as zero; so are the parts billed by use that the
- * price file cannot know (spot hours, Aurora storage and I/O).
+ * Load Balancers (hours + an assumed LCU count) and NAT gateways; RDS and EC2 instances that
+ * EventBridge Scheduler stops and starts (./store-schedules) bill their instance hours only while
+ * running. Fixed monthly prices (KMS keys, alarms, dashboards, secrets, public IPv4 addresses) come
+ * from ./estimate-fixed. A counted resource whose SKU has no price is listed as unpriced, never
+ * counted as zero; so are the parts billed by use that the price file cannot know (spot hours,
+ * Aurora storage and I/O, and the usage charges of ./estimate-usage).
  */
-import { CronError, weeklyRun } from "./cron";
+import { CronError, HOURS_PER_WEEK, weeklyRun } from "./cron";
+import { CostUnit, EstimateSink } from "./estimate-sink";
+import { estimateFixedPrices } from "./estimate-fixed";
+import { listUsageCharges } from "./estimate-usage";
 import { PriceData, PriceEntry } from "./prices";
 import { Props, asArray, asBool, asNumber, asRecord, asString, getPath } from "./props";
 import { StackResource, linked } from "./stack";
-import { AWS, describe, isLoadBalancer } from "./types";
+import { StoreSchedule, storeSchedules } from "./store-schedules";
+import { AWS, describe, isListener, isLoadBalancer } from "./types";
 
 export interface EstimateOptions {
     /** Load balancer capacity units assumed around the clock per Application Load Balancer. */
@@ -39,7 +46,7 @@ export interface CostLine {
     item: string;
     /** Price key: "ec2:r6i.xlarge", "ebs:gp3", "alb:lcu". */
     sku: string;
-    unit: "hour" | "GB-month" | "LCU-hour";
+    unit: CostUnit;
     unitPriceUsd: number;
     /** Units billed per month at desired capacity (instance-hours, GB, LCU-hours). */
     quantityDesired: number;
@@ -57,6 +64,8 @@ export interface UnpricedItem {
     type: string;
     item: string;
     reason: string;
+    /** Billed by use (data processed, logs, backups, users): the reason names the usage that would price it. */
+    byUse?: boolean;
 }
 
 export interface ScheduleSummary {
@@ -85,6 +94,8 @@ export interface CostEstimate {
     lines: CostLine[];
     unpriced: UnpricedItem[];
     schedules: ScheduleSummary[];
+    /** Stateful resources that stop/start schedules stop off hours, with their stopped hours. */
+    storeSchedules: StoreSchedule[];
     /** Source ids (keys of prices.json "sources") used by the lines. */
     sources: string[];
     notes: string[];
@@ -112,7 +123,7 @@ function addLine(
     r: StackResource,
     item: string,
     sku: string,
-    unit: CostLine["unit"],
+    unit: CostUnit,
     price: PriceEntry,
     quantityDesired: number,
     quantityMax: number,
@@ -135,8 +146,8 @@ function addLine(
     });
 }
 
-function addUnpriced(ctx: Context, r: StackResource, item: string, reason: string): void {
-    ctx.unpriced.push({ urn: r.urn, name: r.name, type: r.type, item, reason });
+function addUnpriced(ctx: Context, r: StackResource, item: string, reason: string, byUse = false): void {
+    ctx.unpriced.push({ urn: r.urn, name: r.name, type: r.type, item, reason, ...(byUse ? { byUse } : {}) });
 }
 
 interface Volume {
@@ -349,7 +360,7 @@ function estimateGroup(ctx: Context, group: StackResource, schedules: ScheduleSu
 }
 
 /** Hours of an RDS instance (or cluster instance) by engine and class; `factor` 2 for Multi-AZ. */
-function priceRdsHours(ctx: Context, r: StackResource, item: string, factor: number): void {
+function priceRdsHours(ctx: Context, r: StackResource, item: string, factor: number, fraction = 1): void {
     const instanceClass = asString(r.props["instanceClass"]);
     const engine = asString(r.props["engine"]);
     const price = engine && instanceClass ? ctx.prices.rdsInstanceHourly[engine]?.[instanceClass] : undefined;
@@ -358,18 +369,19 @@ function priceRdsHours(ctx: Context, r: StackResource, item: string, factor: num
         return;
     }
     const hours = ctx.prices.hoursPerMonth * factor;
-    addLine(ctx, r, item, `rds:${engine}:${instanceClass}`, "hour", price, hours, hours);
+    addLine(ctx, r, item, `rds:${engine}:${instanceClass}`, "hour", price, hours, hours, fraction);
 }
 
 function rdsLabel(r: StackResource): string {
     return `${asString(r.props["engine"]) ?? "?"} ${asString(r.props["instanceClass"]) ?? "?"}`;
 }
 
-function estimateRds(ctx: Context, r: StackResource): void {
+/** A stopped instance bills its storage only: `fraction` applies to the instance hours. */
+function estimateRds(ctx: Context, r: StackResource, fraction: number): void {
     const multiAz = asBool(r.props["multiAz"]) === true;
     const factor = multiAz ? 2 : 1;
     const az = multiAz ? "Multi-AZ" : "Single-AZ";
-    priceRdsHours(ctx, r, `RDS ${rdsLabel(r)} ${az}`, factor);
+    priceRdsHours(ctx, r, `RDS ${rdsLabel(r)} ${az}`, factor, fraction);
     const size = asNumber(r.props["allocatedStorage"]);
     const storageType = asString(r.props["storageType"]);
     const storageItem = `RDS storage ${storageType ?? "?"} ${size ?? "?"} GB ${az}`;
@@ -413,6 +425,31 @@ function estimateNodeGroup(ctx: Context, r: StackResource): void {
     addUnpriced(ctx, r, `EBS node disks ${asNumber(r.props["diskSize"]) ?? 20} GB x${desired}`, "the disk type is chosen by the node group's AMI");
 }
 
+/**
+ * Share of the week a balancer's targets serve: capacity units are billed by traffic, and a balancer
+ * whose Auto Scaling groups are scaled to zero serves none. 1 unless every group behind it is known
+ * and scheduled.
+ */
+function servingFraction(ctx: Context, lb: StackResource): number {
+    const groups = ctx.all.filter((r) => r.type === AWS.autoscalingGroup);
+    const balancers = ctx.all.filter((r) => isLoadBalancer(r.type));
+    const listeners = ctx.all.filter((r) => isListener(r.type) && (r.propertyDependencies["loadBalancerArn"] ?? []).includes(lb.urn));
+    const targetGroups = new Set(listeners.flatMap((l) => l.propertyDependencies["defaultActions"] ?? []));
+    let serving = groups.filter((g) => (g.propertyDependencies["targetGroupArns"] ?? []).some((tg) => targetGroups.has(tg)));
+    if (serving.length === 0 && groups.length === 1 && balancers.length === 1) {
+        serving = groups;
+    }
+    if (serving.length === 0) {
+        return 1;
+    }
+    const running = serving.map((g) => {
+        const { desired } = groupCapacity(g);
+        const schedules = groupSchedules(g, ctx.all);
+        return schedules.length === 0 ? HOURS_PER_WEEK : summarizeSchedules(g, schedules, desired).runningHoursPerWeek;
+    });
+    return Math.max(...running) / HOURS_PER_WEEK;
+}
+
 function estimateLoadBalancer(ctx: Context, r: StackResource): void {
     const lbType = asString(r.props["loadBalancerType"]) ?? "application";
     const price = ctx.prices.loadBalancer[lbType];
@@ -423,7 +460,7 @@ function estimateLoadBalancer(ctx: Context, r: StackResource): void {
     const hours = ctx.prices.hoursPerMonth;
     addLine(ctx, r, `${lbType} load balancer hours`, `lb:${lbType}:hour`, "hour", price.hourly, hours, hours);
     const lcuHours = hours * ctx.options.albLcuCount;
-    addLine(ctx, r, `${lbType} load balancer ${ctx.options.albLcuCount} LCU (assumed)`, `lb:${lbType}:lcu`, "LCU-hour", price.lcuHourly, lcuHours, lcuHours);
+    addLine(ctx, r, `${lbType} load balancer ${ctx.options.albLcuCount} LCU (assumed)`, `lb:${lbType}:lcu`, "LCU-hour", price.lcuHourly, lcuHours, lcuHours, servingFraction(ctx, r));
 }
 
 export function estimateMonthlyCost(
@@ -433,12 +470,15 @@ export function estimateMonthlyCost(
 ): CostEstimate {
     const ctx: Context = { prices, options, all: [...resources], lines: [], unpriced: [] };
     const schedules: ScheduleSummary[] = [];
+    const stores = storeSchedules(ctx.all);
+    const runningShare = (r: StackResource): number => stores.get(r.urn)?.fraction ?? 1;
     const hours = prices.hoursPerMonth;
     for (const r of resources) {
         if (r.type === AWS.autoscalingGroup) {
             estimateGroup(ctx, r, schedules);
         } else if (r.type === AWS.ec2Instance) {
-            priceInstanceHours(ctx, r, asString(r.props["instanceType"]), 1, 1, 1, "instance");
+            // A stopped instance bills its EBS volumes only.
+            priceInstanceHours(ctx, r, asString(r.props["instanceType"]), 1, 1, runningShare(r), "instance");
             priceVolumes(ctx, r, instanceVolumes(r.props), 1, 1, 1);
         } else if (r.type === AWS.spotInstanceRequest) {
             addUnpriced(ctx, r, `EC2 spot ${asString(r.props["instanceType"]) ?? "?"}`, "spot prices vary and are not in prices.json");
@@ -452,13 +492,19 @@ export function estimateMonthlyCost(
         } else if (r.type === AWS.ebsVolume) {
             priceVolumes(ctx, r, [{ label: "volume", sizeGb: asNumber(r.props["size"]), volumeType: asString(r.props["type"]) }], 1, 1, 1);
         } else if (r.type === AWS.rdsInstance) {
-            estimateRds(ctx, r);
+            estimateRds(ctx, r, runningShare(r));
         } else if (isLoadBalancer(r.type)) {
             estimateLoadBalancer(ctx, r);
         } else if (r.type === AWS.natGateway) {
             addLine(ctx, r, "NAT gateway hours", "nat:hour", "hour", prices.natGatewayHourly, hours, hours);
         }
     }
+    const sink: EstimateSink = {
+        line: (r, item, sku, unit, price, desired, max, fraction) => addLine(ctx, r, item, sku, unit, price, desired, max, fraction),
+        unpriced: (r, item, reason, byUse) => addUnpriced(ctx, r, item, reason, byUse),
+    };
+    estimateFixedPrices(sink, ctx.all, prices);
+    listUsageCharges(sink, ctx.all, prices);
     const sum = (pick: (l: CostLine) => number): number => ctx.lines.reduce((acc, l) => acc + pick(l), 0);
     const desired = sum((l) => l.monthlyUsd.desired);
     const withSchedule = sum((l) => l.monthlyUsd.withSchedule);
@@ -476,6 +522,7 @@ export function estimateMonthlyCost(
         lines: ctx.lines,
         unpriced: ctx.unpriced,
         schedules,
+        storeSchedules: [...stores.values()],
         sources: [...new Set(ctx.lines.map((l) => l.source))].sort(),
         notes: prices.notes,
     };

@@ -31,7 +31,25 @@ export interface PriceData {
     /** By load balancer type ("application"). */
     loadBalancer: Record<string, { hourly: PriceEntry; lcuHourly: PriceEntry }>;
     natGatewayHourly: PriceEntry;
+    /** A public IPv4 address (Elastic IP, internet-facing balancer node), $/hour. */
+    publicIpv4Hourly: PriceEntry;
+    /** A customer managed KMS key, $/month. */
+    kmsKeyMonthly: PriceEntry;
+    /** CloudWatch, $/month: per alarm metric by resolution, per composite alarm, per dashboard. */
+    cloudwatchMonthly: { standardAlarmMetric: PriceEntry; highResolutionAlarmMetric: PriceEntry; compositeAlarm: PriceEntry; dashboard: PriceEntry };
+    secretsManagerSecretMonthly: PriceEntry;
+    /** Managed Grafana, $/active user/month by role (admins pay the editor price). */
+    grafanaActiveUserMonthly: { editor: PriceEntry; viewer: PriceEntry };
+    /** EventBridge Scheduler: $/million invocations beyond the monthly free tier. */
+    schedulerInvocations: { perMillion: PriceEntry; freePerMonth: number };
+    /** Charges by use the estimate cannot know; quoted with the usage that would price them. */
+    usage: Record<string, UsageRate>;
     notes: string[];
+}
+
+export interface UsageRate extends PriceEntry {
+    /** What one unit is, e.g. "GB ingested into CloudWatch Logs". */
+    unit: string;
 }
 
 export const PRICES_PATH = path.join(__dirname, "..", "..", "data", "prices.json");
@@ -76,6 +94,24 @@ export function validatePriceData(data: PriceData): string[] {
         checkEntry(data, `loadBalancer.${k}.lcuHourly`, v.lcuHourly, errors);
     }
     checkEntry(data, "natGatewayHourly", data.natGatewayHourly, errors);
+    checkEntry(data, "publicIpv4Hourly", data.publicIpv4Hourly, errors);
+    checkEntry(data, "kmsKeyMonthly", data.kmsKeyMonthly, errors);
+    for (const key of ["standardAlarmMetric", "highResolutionAlarmMetric", "compositeAlarm", "dashboard"] as const) {
+        checkEntry(data, `cloudwatchMonthly.${key}`, data.cloudwatchMonthly?.[key], errors);
+    }
+    checkEntry(data, "secretsManagerSecretMonthly", data.secretsManagerSecretMonthly, errors);
+    checkEntry(data, "grafanaActiveUserMonthly.editor", data.grafanaActiveUserMonthly?.editor, errors);
+    checkEntry(data, "grafanaActiveUserMonthly.viewer", data.grafanaActiveUserMonthly?.viewer, errors);
+    checkEntry(data, "schedulerInvocations.perMillion", data.schedulerInvocations?.perMillion, errors);
+    if (!(data.schedulerInvocations?.freePerMonth >= 0)) {
+        errors.push("schedulerInvocations.freePerMonth must be a number >= 0");
+    }
+    for (const [k, v] of Object.entries(data.usage ?? {})) {
+        checkEntry(data, `usage.${k}`, v, errors);
+        if (typeof v?.unit !== "string" || v.unit === "") {
+            errors.push(`usage.${k}: unit is required`);
+        }
+    }
     return errors;
 }
 

@@ -38,6 +38,12 @@ export function roundEstimate(e: CostEstimate): CostEstimate {
             runningHoursPerWeek: Math.round(s.runningHoursPerWeek * 100) / 100,
             fraction: Math.round(s.fraction * 10000) / 10000,
         })),
+        storeSchedules: (e.storeSchedules ?? []).map((s) => ({
+            ...s,
+            runningHoursPerWeek: Math.round(s.runningHoursPerWeek * 100) / 100,
+            stoppedHoursPerWeek: Math.round(s.stoppedHoursPerWeek * 100) / 100,
+            fraction: Math.round(s.fraction * 10000) / 10000,
+        })),
     };
 }
 
@@ -58,8 +64,19 @@ export function summarizeEstimate(e: CostEstimate): string {
             text += `\nschedule problem: ${p}`;
         }
     }
-    if (e.unpriced.length > 0) {
-        const list = e.unpriced.map((u) => `${u.item} (${u.type} "${u.name}": ${u.reason})`).join("; ");
+    for (const s of e.storeSchedules ?? []) {
+        text += `\nstopped off hours: ${s.resourceName} stopped ${Math.round(s.stoppedHoursPerWeek * 100) / 100} of 168 h/week (stop ${s.stop.join(" | ") || "-"}, start ${s.start.join(" | ") || "-"}, ${s.timeZone}).`;
+        for (const p of s.problems) {
+            text += `\nschedule problem: ${s.resourceName}: ${p}`;
+        }
+    }
+    const missing = e.unpriced.filter((u) => u.byUse !== true);
+    const byUse = e.unpriced.filter((u) => u.byUse === true);
+    if (byUse.length > 0) {
+        text += `\nbilled by use (not included in the totals): ${byUse.map((u) => `${u.item} (${u.name})`).join("; ")}.`;
+    }
+    if (missing.length > 0) {
+        const list = missing.map((u) => `${u.item} (${u.type} "${u.name}": ${u.reason})`).join("; ");
         text += `\nunpriced (not included in the totals): ${list}.`;
     }
     return text;
