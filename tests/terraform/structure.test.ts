@@ -7,9 +7,11 @@ import {
     HclBody,
     MODULE_NAMES,
     REPO_ROOT,
+    ROOT_MODULE_DIR,
     TERRAFORM_ROOT,
     TerraformModule,
     TerraformTree,
+    environmentFile,
     expressionText,
     firstBlock,
     isHclBody,
@@ -132,9 +134,12 @@ describe("terraform: files and structure", function () {
                 expect(fs.existsSync(path.join(TERRAFORM_ROOT, "modules", name, file)), `modules/${name}/${file}`).to.equal(true);
             }
         }
+        for (const file of ["main.tf", "variables.tf", "outputs.tf", "versions.tf", "providers.tf"]) {
+            expect(fs.existsSync(path.join(ROOT_MODULE_DIR, file)), `stack/${file}`).to.equal(true);
+        }
         for (const env of ENVIRONMENTS) {
-            for (const file of ["main.tf", "variables.tf", "outputs.tf", "versions.tf", "backend.tf", "terraform.tfvars"]) {
-                expect(fs.existsSync(path.join(TERRAFORM_ROOT, "environments", env, file)), `environments/${env}/${file}`).to.equal(true);
+            for (const file of ["backend.hcl", "terraform.tfvars"] as const) {
+                expect(fs.existsSync(environmentFile(env, file)), `environments/${env}/${file}`).to.equal(true);
             }
         }
     });
@@ -153,7 +158,7 @@ describe("terraform: files and structure", function () {
 
     it("every module call passes only declared variables and every required one", function () {
         let calls = 0;
-        for (const caller of tree.environments.values()) {
+        for (const caller of [tree.root]) {
             for (const [name, call] of caller.moduleCalls) {
                 calls += 1;
                 const target = tree.byDir.get(moduleSourceDir(caller, call) ?? "");
@@ -169,7 +174,7 @@ describe("terraform: files and structure", function () {
                 expect(missing, `${caller.dir}: module ${name} misses required variables of ${target.dir}`).to.deep.equal([]);
             }
         }
-        expect(calls, "module calls in the environments").to.equal(3 * MODULE_NAMES.length);
+        expect(calls, "module calls in the root: each module once").to.equal(MODULE_NAMES.length);
     });
 
     it("every var, local, module output, data source and resource reference resolves in its module", function () {

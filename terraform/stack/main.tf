@@ -1,20 +1,7 @@
-# One Memory Spine environment: network -> vector store -> API cluster -> Vault secrets ->
-# monitoring. Every environment directory holds this same file; only terraform.tfvars and the
-# state key in backend.tf differ.
-
-provider "aws" {
-  region = var.aws_region
-
-  default_tags {
-    tags = merge(var.tags, { Environment = var.environment, Service = "memory-spine" })
-  }
-}
-
-# No token argument: the provider reads VAULT_TOKEN from the environment, so the token is never
-# a variable, never in a file and never in state.
-provider "vault" {
-  address = var.vault_address
-}
+# The one composition root of the Terraform form: network -> vector store -> API cluster -> Vault
+# secrets -> monitoring. Every environment applies this same module with its own backend settings
+# and values (terraform/environments/<env>/backend.hcl and terraform.tfvars, through
+# terraform/scripts/tf.sh), so the contract and the wiring are declared once.
 
 locals {
   # One place for the KV v2 mount: the nodes read below it, the policy is derived from it.
@@ -22,11 +9,11 @@ locals {
 
   # One source for the budget: 0 = the environment's number in the policy pack's config, read
   # here, never copied (the same file the CrossGuard cost policy and the Pulumi program read).
-  policy_budget_usd = jsondecode(file("${path.module}/../../../policy-pack/config/${var.environment}.json"))["monthly-cost-estimate"]["monthlyBudgetUsd"]
+  policy_budget_usd = jsondecode(file("${path.module}/../../policy-pack/config/${var.environment}.json"))["monthly-cost-estimate"]["monthlyBudgetUsd"]
 }
 
 module "networking" {
-  source = "../../modules/networking"
+  source = "../modules/networking"
 
   environment                 = var.environment
   vpc_cidr                    = var.vpc_cidr
@@ -38,7 +25,7 @@ module "networking" {
 }
 
 module "vector_store" {
-  source = "../../modules/vector-store"
+  source = "../modules/vector-store"
 
   environment             = var.environment
   vector_store_engine     = var.vector_store_engine
@@ -56,7 +43,7 @@ module "vector_store" {
 }
 
 module "memory_spine" {
-  source = "../../modules/memory-spine"
+  source = "../modules/memory-spine"
 
   environment            = var.environment
   instance_count         = var.instance_count
@@ -86,7 +73,7 @@ module "memory_spine" {
 }
 
 module "secrets" {
-  source = "../../modules/secrets"
+  source = "../modules/secrets"
 
   environment                = var.environment
   kv_mount_path              = local.provider_keys_mount
@@ -102,7 +89,7 @@ module "secrets" {
 }
 
 module "monitoring" {
-  source = "../../modules/monitoring"
+  source = "../modules/monitoring"
 
   environment              = var.environment
   load_balancer_arn_suffix = module.memory_spine.load_balancer_arn_suffix

@@ -16,4 +16,9 @@ terraform {
       version = "~> 5.0"
     }
   }
+
+  # Partial configuration: every environment passes its own settings (bucket, its own state key,
+  # use_lockfile) from terraform/environments/<env>/backend.hcl at init, so one root module serves
+  # all three while each keeps its own state.
+  backend "s3" {}
 }
