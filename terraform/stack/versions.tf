@@ -4,8 +4,9 @@ terraform {
 
   required_providers {
     aws = {
-      source  = "hashicorp/aws"
-      version = "~> 6.0"
+      source = "hashicorp/aws"
+      # The newest floor of the modules (monitoring's budget: filter_expression + metrics, 6.42).
+      version = "~> 6.42"
     }
     random = {
       source  = "hashicorp/random"
