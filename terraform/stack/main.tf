@@ -38,6 +38,7 @@ module "vector_store" {
   db_instance_class       = var.db_instance_class
   db_allocated_storage_gb = var.db_allocated_storage_gb
   postgres_version        = var.postgres_version
+  qdrant_api_key          = module.secrets.qdrant_api_key
   ubuntu_ami_release      = var.ubuntu_ami_release
   tags                    = var.tags
 }
@@ -80,7 +81,6 @@ module "secrets" {
   vpc_cidr                   = module.networking.vpc_cidr
   node_role_arn              = module.memory_spine.node_role_arn
   vector_store_engine        = var.vector_store_engine
-  qdrant_api_key             = module.vector_store.qdrant_api_key
   openai_api_key             = var.openai_api_key
   openai_org_id              = var.openai_org_id
   create_vault_auth_backends = var.create_vault_auth_backends
