@@ -73,6 +73,22 @@ module "memory_spine" {
   tags                   = var.tags
 }
 
+# Outside prod the stores follow the API group's off-hours schedule (off_hours_stores).
+module "offhours_schedule" {
+  source = "../modules/offhours-schedule"
+  count  = var.off_hours_stores && var.environment != "prod" ? 1 : 0
+
+  environment         = var.environment
+  scale_down_cron     = var.scale_down_cron
+  scale_up_cron       = var.scale_up_cron
+  schedule_time_zone  = var.schedule_time_zone
+  margin_minutes      = var.off_hours_store_margin_minutes
+  database_identifier = module.vector_store.database_identifier
+  database_arn        = module.vector_store.database_arn
+  instance_ids        = module.vector_store.qdrant_instance_ids
+  tags                = var.tags
+}
+
 module "secrets" {
   source = "../modules/secrets"
 

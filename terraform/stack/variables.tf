@@ -254,6 +254,28 @@ variable "schedule_time_zone" {
   }
 }
 
+variable "off_hours_stores" {
+  description = "Outside prod, stop the vector store (RDS instance, Qdrant instances) after the API nodes scale down and start it before they scale up (EventBridge Scheduler). Must be false in prod, which never stops."
+  type        = bool
+  default     = true
+
+  validation {
+    condition     = !(var.off_hours_stores && var.environment == "prod")
+    error_message = "off_hours_stores: prod never stops its stores: set it to false in the prod tfvars."
+  }
+}
+
+variable "off_hours_store_margin_minutes" {
+  description = "Minutes (5 to 120) by which the stores start before the API nodes scale up and stop after they scale down."
+  type        = number
+  default     = 15
+
+  validation {
+    condition     = floor(var.off_hours_store_margin_minutes) == var.off_hours_store_margin_minutes && var.off_hours_store_margin_minutes >= 5 && var.off_hours_store_margin_minutes <= 120
+    error_message = "off_hours_store_margin_minutes must be a whole number from 5 to 120 (minutes)."
+  }
+}
+
 variable "qdrant_version" {
   description = "Pinned Qdrant release run by the qdrant vector store."
   type        = string

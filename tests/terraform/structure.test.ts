@@ -31,6 +31,7 @@ const UNTAGGABLE_AWS_TYPES = new Set([
     "aws_route_table_association",
     "aws_iam_role_policy_attachment",
     "aws_iam_role_policy",
+    "aws_scheduler_schedule",
     "aws_s3_bucket_ownership_controls",
     "aws_s3_bucket_public_access_block",
     "aws_s3_bucket_server_side_encryption_configuration",

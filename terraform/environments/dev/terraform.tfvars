@@ -11,6 +11,9 @@ allowed_cidr_blocks = [
   "10.0.0.0/8", # internal VPN
 ]
 vpc_cidr = "10.10.0.0/16"
+# Sized for development (README "Off-hours and sizing"): Graviton burstable class, 20 GB (RDS's gp3 minimum).
+db_instance_class       = "db.t4g.small"
+db_allocated_storage_gb = 20
 tags = {
   Environment = "dev"
   Team        = "platform-engineering"

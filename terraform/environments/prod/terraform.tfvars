@@ -13,7 +13,9 @@ allowed_cidr_blocks = [
 ]
 vpc_cidr                = "10.30.0.0/16"
 availability_zone_count = 3
-domain_name             = "memory-spine.chaozcode.com"
+# Prod never stops: its stores run around the clock (the off-hours schedule is non-prod only).
+off_hours_stores = false
+domain_name      = "memory-spine.chaozcode.com"
 tags = {
   Environment = "prod"
   Team        = "platform-engineering"

@@ -10,8 +10,11 @@ vault_address       = "https://vault.staging.chaozcode.internal"
 allowed_cidr_blocks = [
   "10.0.0.0/8", # internal services and VPN
 ]
-vpc_cidr    = "10.20.0.0/16"
-domain_name = "memory-spine-staging.chaozcode.com"
+vpc_cidr = "10.20.0.0/16"
+# Sized for staging (README "Off-hours and sizing"): Graviton r6g.large (16 GiB like r6i.large), 50 GB data volume.
+qdrant_instance_type  = "r6g.large"
+qdrant_volume_size_gb = 50
+domain_name           = "memory-spine-staging.chaozcode.com"
 tags = {
   Environment = "staging"
   Team        = "platform-engineering"

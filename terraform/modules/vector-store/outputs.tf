@@ -14,6 +14,21 @@ output "database_secret_arn" {
   value       = local.is_qdrant ? "" : aws_db_instance.pgvector[0].master_user_secret[0].secret_arn
 }
 
+output "database_identifier" {
+  description = "Identifier of the pgvector RDS instance, for the off-hours schedule (empty with Qdrant)."
+  value       = local.is_qdrant ? "" : aws_db_instance.pgvector[0].identifier
+}
+
+output "database_arn" {
+  description = "ARN of the pgvector RDS instance, for the off-hours schedule (empty with Qdrant)."
+  value       = local.is_qdrant ? "" : aws_db_instance.pgvector[0].arn
+}
+
+output "qdrant_instance_ids" {
+  description = "Instance ids of the Qdrant nodes, for the off-hours schedule (empty with pgvector)."
+  value       = aws_instance.qdrant[*].id
+}
+
 output "qdrant_instance_id" {
   description = "Instance id of the Qdrant node, for its status-check alarm (empty with pgvector)."
   value       = local.is_qdrant ? aws_instance.qdrant[0].id : ""

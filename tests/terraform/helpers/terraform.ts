@@ -12,7 +12,7 @@ export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 export const TERRAFORM_ROOT = path.join(REPO_ROOT, "terraform");
 /** The one composition root every environment applies (terraform/scripts/tf.sh). */
 export const ROOT_MODULE_DIR = path.join(TERRAFORM_ROOT, "stack");
-export const MODULE_NAMES = ["networking", "memory-spine", "vector-store", "secrets", "monitoring"] as const;
+export const MODULE_NAMES = ["networking", "memory-spine", "vector-store", "secrets", "monitoring", "offhours-schedule"] as const;
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
@@ -186,9 +186,12 @@ async function referencesOf(expressions: string[], label: string): Promise<Set<s
     if (unique.length === 0) {
         return new Set();
     }
+    // The parser does not look inside the bodies of `for` expressions; locals and variables used
+    // only there are found by their names in the expression text.
+    const inForBodies = unique.flatMap((e) => (/\bfor\b/.test(e) ? e.match(/\b(?:local|var)\.[A-Za-z_][A-Za-z0-9_]*/g) ?? [] : []));
     try {
         const refs = await getReferencesInExpression(label, `\${[\n${unique.join(",\n")}\n]}`);
-        return new Set(refs.map((r) => r.value));
+        return new Set([...refs.map((r) => r.value), ...inForBodies]);
     } catch {
         // One expression the tuple trick cannot take: fall back to one call each, so that the
         // failing expression is named.

@@ -10,6 +10,7 @@ export const COMPONENT_MODULES: Record<string, string> = {
     "memory-spine:data:VectorStore": "vector-store",
     "memory-spine:secrets:VaultSecrets": "secrets",
     "memory-spine:monitoring:Monitoring": "monitoring",
+    "memory-spine:schedule:OffHoursSchedule": "offhours-schedule",
 };
 
 /**
@@ -78,6 +79,8 @@ export const TERRAFORM_TYPES: Record<string, string> = {
     "aws:kms/alias:Alias": "aws_kms_alias",
     "aws:cloudwatch/metricAlarm:MetricAlarm": "aws_cloudwatch_metric_alarm",
     "aws:cloudwatch/dashboard:Dashboard": "aws_cloudwatch_dashboard",
+    "aws:scheduler/scheduleGroup:ScheduleGroup": "aws_scheduler_schedule_group",
+    "aws:scheduler/schedule:Schedule": "aws_scheduler_schedule",
     "aws:amp/workspace:Workspace": "aws_prometheus_workspace",
     "aws:amp/ruleGroupNamespace:RuleGroupNamespace": "aws_prometheus_rule_group_namespace",
     "aws:amp/alertManagerDefinition:AlertManagerDefinition": "aws_prometheus_alert_manager_definition",
