@@ -272,6 +272,41 @@ describe("policy pack: cost", () => {
             );
         });
 
+        const storeSchedule = (name: string, action: string, expression: string, target: RecordedResource): RecordedResource =>
+            resource("aws:scheduler/schedule:Schedule", name, {
+                scheduleExpression: expression,
+                flexibleTimeWindow: { mode: "OFF" },
+                target: { arn: `arn:aws:scheduler:::aws-sdk:${action}`, roleArn: "arn:aws:iam::123456789012:role/offhours" },
+            }, { propertyDependencies: { target: [target.urn] } });
+
+        it("passes a non-prod store stopped and started off hours; refuses one that is stopped but never started", async () => {
+            await pack.get().configure(envConfig("dev"));
+            const stack = compliantStack("dev");
+            const db = find(stack, "vector-db");
+            const stop = storeSchedule("db-stop", "rds:stopDBInstance", "cron(15 20 ? * * *)", db);
+            const start = storeSchedule("db-start", "rds:startDBInstance", "cron(45 6 ? * MON-FRI *)", db);
+            expect(only(await pack.get().analyzeStack([...stack, stop, start]), "nonprod-scale-to-zero-schedule")).to.deep.equal([]);
+            const [v, ...rest] = only(await pack.get().analyzeStack([...stack, stop]), "nonprod-scale-to-zero-schedule");
+            expect(rest).to.deep.equal([]);
+            expect(v.urn).to.equal(db.urn);
+            expect(v.detail).to.equal(
+                'aws:rds/instance:Instance "vector-db" is stopped by a schedule (15 20 * * *) that no schedule undoes: it stays down ' +
+                    "(RDS restarts an instance after 7 days, then stops it again). Add the matching start schedule.",
+            );
+        });
+
+        it("refuses any store stop/start schedule in prod, which never stops its stores", async () => {
+            await pack.get().configure(envConfig("prod"));
+            const stack = compliantStack("prod");
+            const qdrant = find(stack, "qdrant");
+            const stop = storeSchedule("qdrant-stop", "ec2:stopInstances", "cron(15 20 ? * * *)", qdrant);
+            const start = storeSchedule("qdrant-start", "ec2:startInstances", "cron(45 6 ? * MON-FRI *)", qdrant);
+            const found = only(await pack.get().analyzeStack([...stack, stop, start]), "nonprod-scale-to-zero-schedule");
+            expect(found.map((v) => v.urn)).to.deep.equal([stop.urn, start.urn]);
+            expect(found[0].enforcementLevel).to.equal("mandatory");
+            expect(found[0].detail).to.contain('stops or starts aws:ec2/instance:Instance "qdrant" in prod, which never stops its stores');
+        });
+
         it("refuses a scale-down that leaves minSize above zero or a broken cron", async () => {
             await pack.get().configure(envConfig("dev"));
             const stack = clone(compliantStack("dev"));

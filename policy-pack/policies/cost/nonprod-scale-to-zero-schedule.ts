@@ -1,6 +1,8 @@
 /**
  * Cost: outside prod every Auto Scaling group needs a scheduled action that scales it to zero
  * (desiredCapacity 0 and minSize 0, recurring) and one that brings it back (desiredCapacity > 0).
+ * Stateful stores that EventBridge Scheduler stops off hours (RDS and EC2 stop/start targets) must
+ * be started again by a schedule too, and the exempt environments (prod) never stop a store.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { CronError, parseCron } from "../lib/cron";
@@ -9,6 +11,7 @@ import { groupSchedules } from "../lib/estimate";
 import { validateStackWith } from "../lib/policy";
 import { asNumber, asString } from "../lib/props";
 import { StackResource } from "../lib/stack";
+import { storeSchedules, isStopStartSchedule, scheduleTargets } from "../lib/store-schedules";
 import { AWS, describe } from "../lib/types";
 
 export interface ScaleToZeroConfig {
@@ -36,7 +39,8 @@ export const nonprodScaleToZeroSchedule: StackValidationPolicy = {
     description:
         "Outside prod, every Auto Scaling group must have a recurring scheduled action (aws.autoscaling.Schedule) " +
         "that scales it to zero (desiredCapacity 0, minSize 0) and one that brings it back (desiredCapacity > 0), " +
-        "e.g. down \"0 20 * * *\" and up \"0 7 * * 1-5\". Add both schedules (scaleDownCron/scaleUpCron).",
+        "e.g. down \"0 20 * * *\" and up \"0 7 * * 1-5\". Add both schedules (scaleDownCron/scaleUpCron). A store that an " +
+        "EventBridge Scheduler schedule stops off hours must have a schedule that starts it again, and prod never stops a store.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -45,6 +49,7 @@ export const nonprodScaleToZeroSchedule: StackValidationPolicy = {
         },
     },
     validateStack: validateStackWith(SCALE_TO_ZERO_DEFAULTS, (resources, config, report) => {
+        checkStoreSchedules(resources, config, report);
         const groups = resources.filter((r) => r.type === AWS.autoscalingGroup);
         if (groups.length === 0) {
             return;
@@ -95,3 +100,28 @@ export const nonprodScaleToZeroSchedule: StackValidationPolicy = {
         }
     }),
 };
+
+/** Stores stopped off hours come back on a schedule; exempt environments never stop a store. */
+function checkStoreSchedules(resources: readonly StackResource[], config: ScaleToZeroConfig, report: (message: string, urn?: string) => void): void {
+    for (const schedule of resources.filter(isStopStartSchedule)) {
+        for (const target of scheduleTargets(schedule, resources)) {
+            const env = environmentOf(target.props, config);
+            if (env !== undefined && config.exemptEnvironments.includes(env)) {
+                report(
+                    `${describe(schedule)} stops or starts ${describe(target)} in ${env}, which never stops its stores. ` +
+                        "Remove the schedule (offHoursStores: false / off_hours_stores = false in that environment).",
+                    schedule.urn,
+                );
+            }
+        }
+    }
+    for (const store of storeSchedules(resources).values()) {
+        if (store.stop.length > 0 && store.start.length === 0) {
+            report(
+                `${store.resourceType} "${store.resourceName}" is stopped by a schedule (${store.stop.join(" | ")}) that no schedule undoes: ` +
+                    "it stays down (RDS restarts an instance after 7 days, then stops it again). Add the matching start schedule.",
+                store.resourceUrn,
+            );
+        }
+    }
+}
