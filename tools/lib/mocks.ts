@@ -89,8 +89,11 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
                 configurationEndpointAddress: clusterMode ? `clustercfg.${groupId}.${dns}` : undefined,
             };
         }
-        case "random:index/randomPassword:RandomPassword":
-            return { result: `mock-${hex(name, 24)}` };
+        case "random:index/randomPassword:RandomPassword": {
+            // As long as asked for (tests check lengths against provider limits), alphanumeric.
+            const length = typeof inputs.length === "number" ? inputs.length : 24;
+            return { result: `mock${hex(name, 24).repeat(Math.ceil(length / 24))}`.slice(0, Math.max(length, 5)) };
+        }
         case "vault:index/mount:Mount":
         case "vault:index/authBackend:AuthBackend":
             return { path: inputs.path };
