@@ -69,6 +69,9 @@ const SAMPLE_NODE_VALUES: Record<string, string> = {
     vault_role: "memory-spine-dev",
     openai_secret_path: "secret/ai-providers/data/dev/openai",
     qdrant_secret_path: "",
+    kv_secret_path: "secret/ai-providers/data/dev/kv",
+    kv_url: "rediss://master.memspine-dev-kv.abc123.use1.cache.amazonaws.com:6379",
+    kv_cluster_mode: "false",
     vector_store_engine: "pgvector",
     vector_store_endpoint: "memspine-dev-pgvector.abc.us-east-1.rds.amazonaws.com:5432",
     database_secret_arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1",
@@ -172,6 +175,17 @@ describe("terraform: scripts and boot templates", function () {
             expect(script).to.contain("QDRANT__SERVICE__API_KEY");
             expect(script).to.contain("qdrant/qdrant:${QDRANT_VERSION}");
             expect(script).to.contain("systemctl enable --now qdrant-data-volume.timer");
+        });
+
+        it("the node script is the Pulumi program's, line for line below the header (key-value layer included)", function () {
+            const camel = (key: string) => key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+            const pulumiValues = Object.fromEntries(Object.entries(SAMPLE_NODE_VALUES).map(([k, v]) => [camel(k), v]));
+            const pulumiScript = renderPulumiTemplate("memory-spine-node.sh", pulumiValues);
+            const terraformScript = renderTemplate(fs.readFileSync(NODE_TEMPLATE, "utf8"), quoted(SAMPLE_NODE_VALUES));
+            const body = (script: string) => script.slice(script.indexOf("set -euo pipefail"));
+            expect(body(terraformScript)).to.equal(body(pulumiScript));
+            expect(terraformScript).to.contain("MEMORY_SPINE_KV_URL=${KV_URL}");
+            expect(terraformScript).to.contain('{{ with secret "${KV_SECRET_PATH}" }}MEMORY_SPINE_KV_AUTH_TOKEN={{ .Data.data.auth_token }}{{ end }}');
         });
 
         it("the Qdrant script is the Pulumi program's, line for line below the header", function () {

@@ -10,7 +10,7 @@ import { getReferencesInExpression, parse } from "@cdktf/hcl2json";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 export const TERRAFORM_ROOT = path.join(REPO_ROOT, "terraform");
-export const MODULE_NAMES = ["networking", "memory-spine", "vector-store", "secrets", "monitoring"] as const;
+export const MODULE_NAMES = ["networking", "memory-spine", "vector-store", "kv-store", "secrets", "monitoring"] as const;
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
