@@ -59,7 +59,7 @@ variable "kv_member_cluster_ids" {
 variable "kv_replicas" {
   description = "Replicas per shard of the key-value layer: replication lag is watched only when there are replicas."
   type        = number
-  default     = 0
+  default     = 1
 }
 
 variable "alert_emails" {

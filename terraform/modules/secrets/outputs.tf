@@ -23,6 +23,12 @@ output "aws_auth_role_name" {
   value       = vault_aws_auth_backend_role.memory_spine.role
 }
 
+output "qdrant_api_key" {
+  description = "Qdrant's generated API key for the vector store (empty with pgvector)."
+  value       = var.vector_store_engine == "qdrant" ? random_password.qdrant_api_key[0].result : ""
+  sensitive   = true
+}
+
 output "kv_auth_token" {
   description = "AUTH token of the key-value layer, for modules/kv-store."
   value       = random_password.kv_auth_token.result

@@ -14,13 +14,13 @@ export const COMPONENT_MODULES: Record<string, string> = {
 };
 
 /**
- * Provider packages whose resources Terraform keeps in one module whichever concern owns them in
- * the program: random and Vault live in modules/secrets, so that the data modules need only aws
- * (the key-value layer's AUTH token is generated there and handed to modules/kv-store).
+ * Terraform types kept in another module than the Pulumi component that registers them, each for
+ * a reason. random_password (Qdrant's API key, VectorStore in Pulumi) lives in the secrets module:
+ * the random and vault providers are not available offline, so only the secrets module may need
+ * them and every other module is validated and plan-tested with the AWS provider alone.
  */
-export const PROVIDER_MODULES: Record<string, string> = {
-    random: "secrets",
-    vault: "secrets",
+export const TERRAFORM_MODULE_OVERRIDES: Record<string, { module: string; reason: string }> = {
+    random_password: { module: "secrets", reason: "only the secrets module needs providers other than aws (offline validate and plan tests)" },
 };
 
 export const TERRAFORM_TYPES: Record<string, string> = {
