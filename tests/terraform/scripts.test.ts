@@ -295,6 +295,8 @@ describe("terraform: scripts and boot templates", function () {
             "no-open-ingress",
             "tls-listener-policy",
             "deletion-protection-prod",
+            "elasticache-encryption",
+            "elasticache-multi-az-prod",
         ];
         let policies: Map<string, HclBody>;
         let modules: Map<string, HclBody>;
@@ -386,6 +388,20 @@ describe("terraform: scripts and boot templates", function () {
                 }
             });
         }
+
+        it("the ElastiCache twins judge what the pack judges: encryption, TLS required, AUTH or RBAC; prod Multi-AZ, failover, a replica, a final snapshot", function () {
+            const encryption = fs.readFileSync(path.join(POLICY_DIR, "elasticache-encryption.sentinel"), "utf8");
+            for (const needle of ['"aws_elasticache_replication_group"', '"aws_elasticache_serverless_cache"', "at_rest_encryption_enabled", "transit_encryption_enabled", 'transit_encryption_mode else "required") is not "preferred"', '"auth_token"', '"user_group_ids"', '"user_group_id"', '"memcached"', '"valkey"']) {
+                expect(encryption, needle).to.contain(needle);
+            }
+            const multiAz = fs.readFileSync(path.join(POLICY_DIR, "elasticache-multi-az-prod.sentinel"), "utf8");
+            for (const needle of ["multi_az_enabled", "automatic_failover_enabled", "num_cache_clusters else 1) >= 2", "replicas_per_node_group else 0) >= 1", 'param environments default ["prod"]']) {
+                expect(multiAz, needle).to.contain(needle);
+            }
+            const pack = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "policy-pack", "config", "prod.json"), "utf8")) as Record<string, Record<string, unknown>>;
+            expect(pack["elasticache-multi-az-prod"].environments).to.deep.equal(["prod"]);
+            expect(fs.readFileSync(path.join(POLICY_DIR, "deletion-protection-prod.sentinel"), "utf8")).to.contain('(rc.type is "aws_elasticache_replication_group" and (rc.change.after.final_snapshot_identifier else "") is "")');
+        });
 
         it("policy blocks set only source, enforcement_level and params", function () {
             const keys = [...policies.values()].flatMap((p) => Object.keys(p));
