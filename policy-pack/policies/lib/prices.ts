@@ -44,6 +44,8 @@ export interface PriceData {
     schedulerInvocations: { perMillion: PriceEntry; freePerMonth: number };
     /** Charges by use the estimate cannot know; quoted with the usage that would price them. */
     usage: Record<string, UsageRate>;
+    /** ElastiCache on-demand node, $/hour, by engine (valkey, redis) then node type (with `cache.`). */
+    elasticacheNodeHourly: Record<string, Record<string, PriceEntry>>;
     notes: string[];
 }
 
@@ -110,6 +112,11 @@ export function validatePriceData(data: PriceData): string[] {
         checkEntry(data, `usage.${k}`, v, errors);
         if (typeof v?.unit !== "string" || v.unit === "") {
             errors.push(`usage.${k}: unit is required`);
+        }
+    }
+    for (const [engine, nodeTypes] of Object.entries(data.elasticacheNodeHourly ?? {})) {
+        for (const [k, v] of Object.entries(nodeTypes)) {
+            checkEntry(data, `elasticacheNodeHourly.${engine}.${k}`, v, errors);
         }
     }
     return errors;
