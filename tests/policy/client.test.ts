@@ -131,7 +131,7 @@ describe("policy pack: analyzer client", () => {
             const violations = await pack.get().analyzeStack(stack);
             const [report] = only(violations, "cost-estimate-report");
             expect(report.detail).to.contain("schedule: api-asg runs 65 of 168 h/week");
-            expect(report.detail).to.match(/^estimate: \$191\.76\/month/); // t3.large from lt-123, not m6i.large
+            expect(report.detail).to.match(/^estimate: \$188\.18\/month/); // t3.large from lt-123, not m6i.large
             expect(only(violations, "nonprod-scale-to-zero-schedule")).to.deep.equal([]);
             const nat = find(stack, "nat-a");
             expect(nat.inputs.tags).to.deep.equal(tags("dev"));
