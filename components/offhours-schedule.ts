@@ -12,6 +12,38 @@ export const STORE_ACTIONS = {
     startInstances: { target: "arn:aws:scheduler:::aws-sdk:ec2:startInstances", iamAction: "ec2:StartInstances" },
 } as const;
 
+/**
+ * The role's policy: stop/start of exactly the given database and instances, and, for instances
+ * whose volumes use customer managed keys, the grant EC2 needs to start them. Empty parts are left out.
+ */
+export function stopStartPolicy(databaseArn: string, instanceArns: readonly string[], volumeKeyArns: readonly string[]): object {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            ...(databaseArn === "" ? [] : [{
+                Sid: "StopStartDatabase",
+                Effect: "Allow",
+                Action: [STORE_ACTIONS.stopDatabase.iamAction, STORE_ACTIONS.startDatabase.iamAction],
+                Resource: databaseArn,
+            }]),
+            ...(instanceArns.length === 0 ? [] : [{
+                Sid: "StopStartInstances",
+                Effect: "Allow",
+                Action: [STORE_ACTIONS.stopInstances.iamAction, STORE_ACTIONS.startInstances.iamAction],
+                Resource: [...instanceArns],
+            }]),
+            ...(volumeKeyArns.length === 0 ? [] : [{
+                Sid: "StartWithEncryptedVolumes",
+                Effect: "Allow",
+                Action: "kms:CreateGrant",
+                Resource: [...volumeKeyArns],
+                // Only grants EC2 makes for the volumes, not grants to arbitrary principals.
+                Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+            }]),
+        ],
+    };
+}
+
 export interface OffHoursScheduleArgs {
     environment: Environment;
     /** The API group's off-hours crons and time zone (components/cluster.ts uses the same). */
@@ -83,30 +115,7 @@ export class OffHoursSchedule extends pulumi.ComponentResource {
             ids.map((id) => `arn:${p}:ec2:${r}:${a}:instance/${id}`));
         const policy = pulumi
             .all([args.database?.arn ?? "", instanceArns, pulumi.output(args.volumeKmsKeyArns ?? [])])
-            .apply(([databaseArn, instances, keys]) => JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [
-                    ...(databaseArn === "" ? [] : [{
-                        Sid: "StopStartDatabase",
-                        Effect: "Allow",
-                        Action: [STORE_ACTIONS.stopDatabase.iamAction, STORE_ACTIONS.startDatabase.iamAction],
-                        Resource: databaseArn,
-                    }]),
-                    ...(instances.length === 0 ? [] : [{
-                        Sid: "StopStartInstances",
-                        Effect: "Allow",
-                        Action: [STORE_ACTIONS.stopInstances.iamAction, STORE_ACTIONS.startInstances.iamAction],
-                        Resource: instances,
-                    }]),
-                    ...(keys.length === 0 ? [] : [{
-                        Sid: "StartWithEncryptedVolumes",
-                        Effect: "Allow",
-                        Action: "kms:CreateGrant",
-                        Resource: keys,
-                        Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
-                    }]),
-                ],
-            }));
+            .apply(([databaseArn, instances, keys]) => JSON.stringify(stopStartPolicy(databaseArn, instances, keys)));
         const rolePolicy = new aws.iam.RolePolicy(`${base}-stop-start`, { role: role.id, policy }, parent);
 
         const schedule = (suffix: string, expression: string, action: { target: string }, input: pulumi.Input<string>, description: string) =>

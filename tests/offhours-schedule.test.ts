@@ -3,7 +3,7 @@ import { CronError, MINUTES_PER_WEEK, weeklyFirings, weeklyRun } from "../policy
 import { cronToSchedulerExpression, longestGapHours, schedulerExpressionToCron, shiftWeeklyCron } from "../policy-pack/policies/lib/scheduler-cron";
 import { CONFIG_DEFAULTS } from "../components/config";
 import { storeScheduleExpressions } from "../components/offhours-config";
-import { STORE_ACTIONS } from "../components/offhours-schedule";
+import { STORE_ACTIONS, stopStartPolicy } from "../components/offhours-schedule";
 import { onlyResource, outputOf, resourcesOfType, runWith, shippedStack } from "./support/stacks";
 
 const SCHEDULE = "aws:scheduler/schedule:Schedule";
@@ -125,6 +125,14 @@ describe("OffHoursSchedule: the stores follow the API group's schedule outside p
             Resource: ids.map((id) => `arn:aws:ec2:us-east-1:123456789012:instance/${id}`),
         }]);
         expect(resourcesOfType(run, SCHEDULE).filter((s) => s.name.includes("-db-"))).to.deep.equal([]);
+    });
+
+    it("instances on customer managed keys also get the grant EC2 needs to start them, for AWS resources only", () => {
+        const policy = stopStartPolicy("", ["arn:aws:ec2:us-east-1:123456789012:instance/i-1"], ["arn:aws:kms:us-east-1:123456789012:key/k-1"]) as { Statement: unknown[] };
+        expect(policy.Statement).to.deep.equal([
+            { Sid: "StopStartInstances", Effect: "Allow", Action: ["ec2:StopInstances", "ec2:StartInstances"], Resource: ["arn:aws:ec2:us-east-1:123456789012:instance/i-1"] },
+            { Sid: "StartWithEncryptedVolumes", Effect: "Allow", Action: "kms:CreateGrant", Resource: ["arn:aws:kms:us-east-1:123456789012:key/k-1"], Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } } },
+        ]);
     });
 
     it("prod never stops: no store schedules, and offHoursStores true is refused there", async () => {

@@ -104,6 +104,11 @@ run "staging_instances" {
     database_identifier = ""
     database_arn        = ""
     instance_ids        = ["i-0123456789abcdef0"]
+    volume_kms_key_arns = ["arn:aws:kms:us-east-1:123456789012:key/0f0e0d0c-0b0a-4090-8070-605040302010"]
+  }
+  assert {
+    condition     = [for st in jsondecode(data.aws_iam_policy_document.stop_start.json).Statement : st.Sid] == ["StopStartInstances", "StartWithEncryptedVolumes"] && jsondecode(data.aws_iam_policy_document.stop_start.json).Statement[0].Resource == "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0"
+    error_message = "the role may stop and start exactly those instances, and grant EC2 the volumes' key"
   }
   assert {
     condition     = length(${schedule}) == 2 && jsondecode(${schedule}["instances-stop"].target[0].input) == { InstanceIds = ["i-0123456789abcdef0"] } && ${schedule}["instances-start"].target[0].arn == "arn:aws:scheduler:::aws-sdk:ec2:startInstances"
