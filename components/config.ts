@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isIpv4Cidr, isCanonicalIpv4Cidr, cidrPrefixLength } from "./cidr";
-import { checkOffHours, OffHoursSettings } from "./offhours-config";
+import { checkDatabaseWindows, checkOffHours, OffHoursSettings } from "./offhours-config";
 
 /** The project's config namespace, i.e. the `memory-spine:` prefix of every stack key. */
 export const CONFIG_NAMESPACE = "memory-spine";
@@ -40,6 +40,10 @@ export interface VectorStoreSettings {
     dbInstanceClass: string;
     dbAllocatedStorageGb: number;
     postgresVersion: string;
+    /** Daily automated-backup window, UTC. */
+    dbBackupWindow: string;
+    /** Weekly maintenance window, UTC. */
+    dbMaintenanceWindow: string;
 }
 
 /** Where Vault's machine auth lives, and whether this stack creates the backends. */
@@ -140,6 +144,8 @@ export const CONFIG_DEFAULTS = {
     dbInstanceClass: "db.t3.large",
     dbAllocatedStorageGb: 100,
     postgresVersion: "16",
+    dbBackupWindow: "03:00-04:00",
+    dbMaintenanceWindow: "sun:04:30-sun:05:30",
     createVaultAuthBackends: true,
     vaultApproleBackendPath: "approle",
     vaultAwsAuthPath: "aws",
@@ -344,6 +350,15 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string> =
         problem,
     );
     const vectorStore = checkVectorStore(text, problem);
+    // RDS backs up and patches only a running instance: with off-hours its windows must fall inside the running hours.
+    checkDatabaseWindows(
+        vectorStore.dbBackupWindow,
+        vectorStore.dbMaintenanceWindow,
+        offHours.stopStores && vectorStoreEngine === "pgvector" && isCron(scaleDownCron) && isCron(scaleUpCron) && isTimeZone(scheduleTimeZone) && offHours.marginMinutes > 0
+            ? { schedule: { scaleDownCron, scaleUpCron, timeZone: scheduleTimeZone }, marginMinutes: offHours.marginMinutes }
+            : undefined,
+        problem,
+    );
     const vault = checkVaultSettings(text, problem);
     const monitoring = checkMonitoring(raw, text, problem, isOneOf(environment, ENVIRONMENTS) ? environment : undefined);
     const kv = checkKvStore(text, problem, isOneOf(environment, ENVIRONMENTS) ? environment : undefined);
@@ -433,6 +448,8 @@ function checkVectorStore(text: TextOf, problem: Report): VectorStoreSettings {
         dbInstanceClass,
         dbAllocatedStorageGb: dbAllocatedStorageGb ?? 0,
         postgresVersion,
+        dbBackupWindow: text("dbBackupWindow"),
+        dbMaintenanceWindow: text("dbMaintenanceWindow"),
     };
 }
 

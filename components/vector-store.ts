@@ -255,8 +255,9 @@ export class VectorStore extends pulumi.ComponentResource {
             publiclyAccessible: false,
             multiAz: isProd,
             backupRetentionPeriod: BACKUP_RETENTION_DAYS[args.environment],
-            backupWindow: "03:00-04:00",
-            maintenanceWindow: "sun:04:30-sun:05:30",
+            // UTC; outside prod inside the hours the off-hours schedule keeps the database running.
+            backupWindow: args.settings.dbBackupWindow,
+            maintenanceWindow: args.settings.dbMaintenanceWindow,
             deletionProtection: isProd,
             skipFinalSnapshot: !isProd,
             finalSnapshotIdentifier: isProd ? `${base}-final` : undefined,

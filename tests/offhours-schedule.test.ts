@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { CronError, MINUTES_PER_WEEK, weeklyFirings, weeklyRun } from "../policy-pack/policies/lib/cron";
 import { cronToSchedulerExpression, longestGapHours, schedulerExpressionToCron, shiftWeeklyCron } from "../policy-pack/policies/lib/scheduler-cron";
 import { CONFIG_DEFAULTS } from "../components/config";
-import { storeScheduleExpressions } from "../components/offhours-config";
+import { storeScheduleExpressions, utcOffsets } from "../components/offhours-config";
 import { STORE_ACTIONS, stopStartPolicy } from "../components/offhours-schedule";
 import { onlyResource, outputOf, resourcesOfType, runWith, shippedStack } from "./support/stacks";
 
@@ -195,5 +195,31 @@ describe("OffHoursSchedule: the stores follow the API group's schedule outside p
         // the daily stop stops it again within 24 h.
         expect(longestGapHours(start)).to.equal(72);
         expect(longestGapHours(stop)).to.equal(24);
+    });
+
+    it("dev's database backs up and takes maintenance while it runs (RDS backs up no stopped instance)", async () => {
+        const run = await shippedStack("dev");
+        const db = onlyResource(run, "aws:rds/instance:Instance");
+        expect(db.props).to.include({ backupWindow: "12:00-12:30", maintenanceWindow: "wed:12:30-wed:13:00" });
+    });
+
+    it("refuses database windows that fall into the stopped hours, under summer and winter time, or overlap", async () => {
+        const refused = await runWith({ stack: "dev", overrides: { dbBackupWindow: "03:00-04:00", dbMaintenanceWindow: "sun:04:30-sun:05:30" } });
+        expect(refused.error?.message).to.contain("memory-spine:dbBackupWindow = \"03:00-04:00\": falls outside the hours the database runs on some day (e.g. the database runs 06:45-20:15 UTC): RDS takes no automated backup of a stopped instance");
+        expect(refused.error?.message).to.contain("memory-spine:dbMaintenanceWindow = \"sun:04:30-sun:05:30\": falls outside the hours the database runs");
+        expect(refused.resources).to.deep.equal([]);
+        // Europe/Berlin: the stores run 06:45-20:15 local, 05:45-19:15 UTC in winter but 04:45-18:15 UTC in summer.
+        expect(utcOffsets("Europe/Berlin")).to.deep.equal([60, 120]);
+        const berlin = { scheduleTimeZone: "Europe/Berlin", dbMaintenanceWindow: "wed:12:30-wed:13:00" };
+        expect((await runWith({ stack: "dev", overrides: { ...berlin, dbBackupWindow: "05:50-06:20" } })).error).to.equal(undefined);
+        const summer = await runWith({ stack: "dev", overrides: { ...berlin, dbBackupWindow: "18:30-19:00" } });
+        expect(summer.error?.message).to.contain("memory-spine:dbBackupWindow = \"18:30-19:00\": falls outside the hours the database runs on some day (e.g. the database runs 04:45-18:15 UTC at UTC+2)");
+        const overlap = await runWith({ stack: "dev", overrides: { dbMaintenanceWindow: "wed:12:15-wed:12:45" } });
+        expect(overlap.error?.message).to.contain("memory-spine:dbMaintenanceWindow = \"wed:12:15-wed:12:45\": must not overlap dbBackupWindow");
+        const malformed = await runWith({ stack: "dev", overrides: { dbBackupWindow: "noon", dbMaintenanceWindow: "wed:12:30-wed:12:40" } });
+        expect(malformed.error?.message).to.contain("memory-spine:dbBackupWindow = \"noon\": must be a daily UTC window of at least 30 minutes");
+        expect(malformed.error?.message).to.contain("memory-spine:dbMaintenanceWindow = \"wed:12:30-wed:12:40\": must be a weekly UTC window of at least 30 minutes");
+        // Without the store schedule any well-formed window is fine.
+        expect((await runWith({ stack: "dev", overrides: { offHoursStores: false, dbBackupWindow: "03:00-04:00", dbMaintenanceWindow: "sun:04:30-sun:05:30" } })).error).to.equal(undefined);
     });
 });

@@ -38,6 +38,8 @@ module "vector_store" {
   db_instance_class       = var.db_instance_class
   db_allocated_storage_gb = var.db_allocated_storage_gb
   postgres_version        = var.postgres_version
+  db_backup_window        = var.db_backup_window
+  db_maintenance_window   = var.db_maintenance_window
   qdrant_api_key          = module.secrets.qdrant_api_key
   ubuntu_ami_release      = var.ubuntu_ami_release
   tags                    = var.tags

@@ -342,6 +342,28 @@ variable "postgres_version" {
   }
 }
 
+variable "db_backup_window" {
+  description = "Daily automated-backup window of the pgvector database (UTC, hh24:mi-hh24:mi). With off_hours_stores it must fall inside the hours the database runs (RDS backs up no stopped instance)."
+  type        = string
+  default     = "03:00-04:00"
+
+  validation {
+    condition     = can(regex("^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$", var.db_backup_window))
+    error_message = "db_backup_window must be a daily UTC window, hh24:mi-hh24:mi, e.g. 12:00-12:30."
+  }
+}
+
+variable "db_maintenance_window" {
+  description = "Weekly maintenance window of the pgvector database (UTC, ddd:hh24:mi-ddd:hh24:mi). With off_hours_stores it must fall inside the hours the database runs (RDS drops pending maintenance when it stops)."
+  type        = string
+  default     = "sun:04:30-sun:05:30"
+
+  validation {
+    condition     = can(regex("^(sun|mon|tue|wed|thu|fri|sat):([01][0-9]|2[0-3]):[0-5][0-9]-(sun|mon|tue|wed|thu|fri|sat):([01][0-9]|2[0-3]):[0-5][0-9]$", var.db_maintenance_window))
+    error_message = "db_maintenance_window must be a weekly UTC window, ddd:hh24:mi-ddd:hh24:mi, e.g. wed:12:30-wed:13:00."
+  }
+}
+
 variable "create_vault_auth_backends" {
   description = "Create the AppRole and AWS auth backends in Vault; false to use existing ones at the paths below."
   type        = bool

@@ -14,6 +14,9 @@ vpc_cidr = "10.10.0.0/16"
 # Sized for development (README "Off-hours and sizing"): Graviton burstable class, 20 GB (RDS's gp3 minimum).
 db_instance_class       = "db.t4g.small"
 db_allocated_storage_gb = 20
+# The database stops off hours (06:45-20:15 UTC Mon-Fri runs): backups and maintenance inside those hours.
+db_backup_window      = "12:00-12:30"
+db_maintenance_window = "wed:12:30-wed:13:00"
 tags = {
   Environment = "dev"
   Team        = "platform-engineering"

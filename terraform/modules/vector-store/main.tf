@@ -322,8 +322,8 @@ resource "aws_db_instance" "pgvector" {
   publicly_accessible                 = false
   multi_az                            = local.is_prod
   backup_retention_period             = local.backup_retention_days[var.environment]
-  backup_window                       = "03:00-04:00"
-  maintenance_window                  = "sun:04:30-sun:05:30"
+  backup_window                       = var.db_backup_window
+  maintenance_window                  = var.db_maintenance_window
   deletion_protection                 = local.is_prod
   skip_final_snapshot                 = !local.is_prod
   final_snapshot_identifier           = local.is_prod ? "${local.name}-final" : null
