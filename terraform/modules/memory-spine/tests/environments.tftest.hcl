@@ -42,6 +42,7 @@ run "dev" {
 
   variables {
     environment           = "dev"
+    vpc_cidr              = "10.10.0.0/16"
     instance_count        = 1
     instance_type         = "t3.large"
     vector_store_engine   = "pgvector"
@@ -109,6 +110,7 @@ run "staging" {
 
   variables {
     environment           = "staging"
+    vpc_cidr              = "10.20.0.0/16"
     instance_count        = 2
     instance_type         = "r6i.xlarge"
     vector_store_engine   = "qdrant"
@@ -166,6 +168,7 @@ run "prod" {
 
   variables {
     environment           = "prod"
+    vpc_cidr              = "10.30.0.0/16"
     instance_count        = 4
     instance_type         = "r6i.2xlarge"
     vector_store_engine   = "qdrant"

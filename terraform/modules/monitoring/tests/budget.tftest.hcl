@@ -30,8 +30,14 @@ run "prod" {
   command = plan
 
   variables {
-    environment        = "prod"
-    monthly_budget_usd = 6000
+    environment              = "prod"
+    alert_emails             = ["platform-oncall@chaozcode.com"]
+    alarm_server_error_count = 5
+    alarm_latency_ms         = 500
+    alarm_cpu_percent        = 75
+    enable_grafana           = true
+    monthly_budget_usd       = 6000
+    tags                     = { Environment = "prod", Team = "platform-engineering", CostCenter = "infrastructure", Compliance = "soc2" }
   }
 
   assert {

@@ -64,6 +64,26 @@ run "dev" {
   }
 }
 
+run "staging" {
+  command = plan
+
+  variables {
+    environment = "staging"
+    vpc_cidr    = "10.20.0.0/16"
+    tags        = { Environment = "staging", Team = "platform-engineering", CostCenter = "engineering" }
+  }
+
+  assert {
+    condition     = length(aws_nat_gateway.this) == 1 && length(aws_subnet.private) == 2
+    error_message = "staging shares one NAT gateway between its two zones."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.flow_logs[0].retention_in_days == 30
+    error_message = "staging keeps flow logs 30 days."
+  }
+}
+
 run "prod" {
   command = plan
 
@@ -82,5 +102,10 @@ run "prod" {
   assert {
     condition     = aws_vpc.this[0].cidr_block == "10.30.0.0/16" && aws_subnet.private[0].cidr_block == "10.30.0.0/20"
     error_message = "Subnets are carved from the configured VPC CIDR."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.flow_logs[0].retention_in_days == 365
+    error_message = "prod keeps flow logs a year."
   }
 }
