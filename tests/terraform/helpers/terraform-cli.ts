@@ -64,7 +64,9 @@ export function findOfflineTerraform(): OfflineTerraform | undefined {
     located = null;
     for (const dir of candidates) {
         const aws = path.join(dir, "registry.terraform.io", "hashicorp", "aws");
-        const versions = fs.existsSync(aws) ? fs.readdirSync(aws).filter((v) => /^\d+\.\d+\.\d+$/.test(v)) : [];
+        // Unpacked layout: <version>/<os_arch>/; packed (terraform providers mirror): terraform-provider-aws_<version>_<os>_<arch>.zip.
+        const entries = fs.existsSync(aws) ? fs.readdirSync(aws) : [];
+        const versions = entries.flatMap((entry) => /^(\d+\.\d+\.\d+)$/.exec(entry)?.[1] ?? /^terraform-provider-aws_(\d+\.\d+\.\d+)_linux_amd64\.zip$/.exec(entry)?.[1] ?? []);
         if (versions.length > 0) {
             const newest = versions.map(parseVersion).sort(compareVersions).pop() as Version;
             located = { mirror: dir, awsVersion: newest };
