@@ -35,6 +35,7 @@ variables {
   vpc_cidr           = "10.10.0.0/16"
   public_subnet_ids  = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"]
   private_subnet_ids = ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"]
+  kv_url             = "rediss://master.memspine-kv.abcdef.use1.cache.amazonaws.com:6379"
 }
 
 run "dev" {

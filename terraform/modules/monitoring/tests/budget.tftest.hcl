@@ -36,6 +36,7 @@ run "prod" {
     alarm_latency_ms         = 500
     alarm_cpu_percent        = 75
     enable_grafana           = true
+    kv_replicas              = 2
     monthly_budget_usd       = 6000
     tags                     = { Environment = "prod", Team = "platform-engineering", CostCenter = "infrastructure", Compliance = "soc2" }
   }

@@ -53,6 +53,7 @@ run "dev" {
     alarm_latency_ms         = 2000
     alarm_cpu_percent        = 90
     alarm_db_connections     = 50
+    kv_replicas              = 0
     monthly_budget_usd       = 400
     tags                     = { Environment = "dev", Team = "platform-engineering", CostCenter = "engineering" }
   }
@@ -143,6 +144,7 @@ run "prod" {
     alarm_latency_ms         = 500
     alarm_cpu_percent        = 75
     enable_grafana           = true
+    kv_replicas              = 2
     monthly_budget_usd       = 6000
     tags                     = { Environment = "prod", Team = "platform-engineering", CostCenter = "infrastructure", Compliance = "soc2" }
   }
