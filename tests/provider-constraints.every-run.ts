@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { formatViolation } from "../tools/constraints/evaluate";
-import { checkedRuns } from "./support/checked-runs";
+import { checkedRuns, checkingMillis } from "./support/checked-runs";
 import { shippedStack, SHIPPED_STACKS } from "./support/stacks";
 
 /**
@@ -15,7 +15,7 @@ describe("provider-documented constraints: every run the test suite made", funct
         }
         const runs = checkedRuns();
         if (this.test) {
-            this.test.title += ` (${runs.length} runs)`;
+            this.test.title += ` (${runs.length} runs, checked in ${checkingMillis()} ms)`;
         }
         expect(runs.length).to.be.at.least(SHIPPED_STACKS.length);
         expect(runs.flatMap((r) => r.check.unchecked.map((type) => `${r.label}: ${type} has no provider typings`))).to.deep.equal([]);
