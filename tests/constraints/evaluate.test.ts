@@ -56,6 +56,12 @@ describe("constraint evaluation", function () {
         expect(run(table, { subnetId: "s", mode: MAYBE })).to.deep.equal([]);
     });
 
+    it("requiredIf with 'and' needs every condition", function () {
+        const table = lookup({ version: [{ kind: "requiredIf", others: ["id", "secret"], all: true, sentence: S }], id: [], secret: [] });
+        expect(run(table, { id: "i" })).to.deep.equal([]);
+        expect(run(table, { id: "i", secret: "s" }).map((v) => v.detail)).to.deep.equal(['id = "i" and secret = "s" but version is not set']);
+    });
+
     it("requiresValue compares the other input when it is known", function () {
         const table = lookup({ udp: [{ kind: "requiresValue", other: "srd", values: ["true"], sentence: S }], srd: [] });
         expect(run(table, { udp: true, srd: false })).to.have.lengthOf(1);

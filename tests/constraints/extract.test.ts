@@ -37,6 +37,8 @@ describe("constraint extraction", function () {
             expect(extract("Required when `valueWo` is set.", ["valueWo"])).to.deep.equal([{ kind: "requiredIf", others: ["valueWo"] }]);
             expect(extract("Required if `type` is `redirect`. See below.", ["type"])).to.deep.equal([{ kind: "requiredIf", others: ["type"], values: ["redirect"] }]);
             expect(extract("Required when `targetType` is `instance`, `ip` or `alb`.", ["targetType"])).to.deep.equal([{ kind: "requiredIf", others: ["targetType"], values: ["instance", "ip", "alb"] }]);
+            expect(extract("Required if `eniId`, `subnetId`, or `vpcId` is specified.", ["eniId", "subnetId", "vpcId"])).to.deep.equal([{ kind: "requiredIf", others: ["eniId", "subnetId", "vpcId"] }]);
+            expect(extract("Required when `clientIdWo` and `clientSecretWo` are set.", ["clientIdWo", "clientSecretWo"])).to.deep.equal([{ kind: "requiredIf", others: ["clientIdWo", "clientSecretWo"], all: true }]);
         });
 
         it("forbidden-if on a value", function () {
@@ -89,6 +91,7 @@ describe("constraint extraction", function () {
             expect(extract("Valid values are `2XX`, `4XX`, or `5XX`.")).to.deep.equal([]);
             expect(extract('Valid values are `["x8664"]` and `["arm64"]`.')).to.deep.equal([]);
             expect(extract("Valid values are `HTTP`, `HTTPS`, or `#{protocol}`.")).to.deep.equal([]);
+            expect(extract("Valid values: `256|512|1024|(0.25|0.5|1) vCPU`.")).to.deep.equal([]);
         });
 
         it("names that resolve to no sibling: paths, other blocks' inputs, itself", function () {
@@ -101,6 +104,8 @@ describe("constraint extraction", function () {
             expect(extract("Required if `a` or `b` is not specified.", ["a", "b"])).to.deep.equal([]);
             expect(extract("Required when `connectivityType` is set to `public` and `availabilityMode` is set to `zonal`.", ["connectivityType", "availabilityMode"])).to.deep.equal([]);
             expect(extract("Conflicts with `x` when `y` is set.", ["x", "y"])).to.deep.equal([]);
+            expect(extract("Cannot be set if `a` and `b` are set.", ["a", "b"])).to.deep.equal([]);
+            expect(extract("Required if `a`, `b` or `c` and `d` are set.", ["a", "b", "c", "d"])).to.deep.equal([]);
             expect(extract("Only valid for ALBs, conflicts with `x`.", ["x"])).to.deep.equal([]);
         });
 

@@ -18,6 +18,10 @@ describe("constraint prose: lists", function () {
         expect(parseList(' "Minimum", "Maximum", and "Average".', 0)?.items).to.deep.equal(["Minimum", "Maximum", "Average"]);
         expect(parseList("`x` | `y` or `z`", 0)?.items).to.deep.equal(["x", "y", "z"]);
         expect(parseList('`"units"`, `"vcpu"`', 0)?.items).to.deep.equal(["units", "vcpu"]);
+        expect(parseList("`a`, `b`, and `c`", 0)?.joined).to.equal("and");
+        expect(parseList("`a` or `b`", 0)?.joined).to.equal("or");
+        expect(parseList("`a`, `b` or `c` and `d`", 0)?.joined).to.equal("mixed");
+        expect(parseList("`a`", 0)?.joined).to.equal(undefined);
     });
 
     it("reads bare numbers only when asked to", function () {

@@ -110,8 +110,9 @@ function check(c: Constraint, name: string, value: unknown, block: Record<string
             if (!isAbsent(value)) {
                 return undefined;
             }
-            const trigger = c.others.find((o) => (c.values ? isKnown(block[o]) && matchesAny(block[o], c.values) : isSet(block[o])));
-            return trigger ? `${naming(trigger)} = ${show(block[trigger])} but ${naming(name)} is not set` : undefined;
+            const holds = (o: string): boolean => (c.values ? isKnown(block[o]) && matchesAny(block[o], c.values) : isSet(block[o]));
+            const triggers = c.all ? (c.others.every(holds) ? c.others : []) : c.others.filter(holds).slice(0, 1);
+            return triggers.length > 0 ? `${triggers.map((o) => `${naming(o)} = ${show(block[o])}`).join(" and ")} but ${naming(name)} is not set` : undefined;
         }
         case "forbiddenIf": {
             const other = block[c.other];

@@ -16,8 +16,8 @@ export type Constraint =
     | { kind: "requires"; others: string[]; sentence: string }
     /** This input set and `other` set => `other` is one of `values`. */
     | { kind: "requiresValue"; other: string; values: string[]; sentence: string }
-    /** Any of `others` set (and, with `values`, equal to one of them) => this input set. */
-    | { kind: "requiredIf"; others: string[]; values?: string[]; sentence: string }
+    /** Any of `others` (with `all`, every one) set -- with `values`, equal to one of them -- => this input set. */
+    | { kind: "requiredIf"; others: string[]; all?: true; values?: string[]; sentence: string }
     /** `other` equal to one of `values` => this input not set. */
     | { kind: "forbiddenIf"; other: string; values: string[]; sentence: string }
     /** Exactly one of `names` (siblings, this input among them) set. */
@@ -48,8 +48,8 @@ const CONFLICTS = /\b(?:[Cc]onflicts with|[Cc]an ?not be (?:used|specified|set)(
 const CONDITIONAL = /\b(?:if|when|unless|for|only)\b/i;
 /** A sentence that widens a list stated elsewhere ("`email` and `http` are also valid"). */
 const WIDENED = /\b(?:also|other)\b[^.]*\b(?:valid|supported|accepted|allowed|possible)\b/i;
-/** Values that are patterns, placeholders or code, not literals ("2XX", "c5*.*", "#{protocol}", "[\"arm64\"]"). */
-const PATTERN_VALUE = /[*{}<>[\]]|^\dXX$/i;
+/** Values that are patterns, placeholders or code, not literals ("2XX", "c5*.*", "#{protocol}", "[\"arm64\"]", "256|512|(1|2) vCPU"). */
+const PATTERN_VALUE = /[*{}<>[\]|()]|^\dXX$/i;
 
 /** Constraints of one input; `siblings` are the names of the inputs beside it (itself included). */
 export function extractConstraints(property: DocumentedProperty, siblings: readonly string[]): Constraint[] {
@@ -112,7 +112,7 @@ function fromSentence(sentence: string, resolve: (names: string[]) => string[], 
     if (requiredIf) {
         const condition = parseCondition(text, requiredIf[0].length, resolve);
         if (condition) {
-            found.push({ kind: "requiredIf", others: condition.names, ...(condition.values ? { values: condition.values } : {}), sentence });
+            found.push({ kind: "requiredIf", others: condition.names, ...(condition.all ? { all: true as const } : {}), ...(condition.values ? { values: condition.values } : {}), sentence });
         }
     }
 
@@ -122,7 +122,7 @@ function fromSentence(sentence: string, resolve: (names: string[]) => string[], 
         const condition = parseCondition(text, forbidden[0].length, resolve);
         if (condition?.values && condition.names.length === 1) {
             found.push({ kind: "forbiddenIf", other: condition.names[0], values: condition.values, sentence });
-        } else if (condition && !condition.values) {
+        } else if (condition && !condition.values && !condition.all) {
             found.push({ kind: "conflicts", others: condition.names, sentence });
         }
     }
@@ -162,6 +162,8 @@ function fromSentence(sentence: string, resolve: (names: string[]) => string[], 
 
 interface Condition {
     names: string[];
+    /** "`a` and `b` are set": every name, not any. */
+    all?: true;
     values?: string[];
 }
 
@@ -173,11 +175,11 @@ function parseCondition(text: string, from: number, resolve: (names: string[]) =
     }
     const rest = text.slice(list.end);
     const names = resolve(list.items);
-    if (names.length !== list.items.length || names.length === 0) {
+    if (names.length !== list.items.length || names.length === 0 || list.joined === "mixed") {
         return undefined; // a condition on something we cannot see is not a condition we can check
     }
     if (/^ (?:is|are) (?:set|specified|provided)\.?$/.test(rest)) {
-        return { names };
+        return list.joined === "and" ? { names, all: true } : { names };
     }
     const equals = /^ is (?:set to )?(?=[`"])/.exec(rest);
     const values = equals && parseList(rest, equals[0].length, { bareNumbers: true });

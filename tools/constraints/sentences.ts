@@ -41,6 +41,8 @@ export function splitSentences(text: string): string[] {
 
 export interface ParsedList {
     items: string[];
+    /** How the items were joined: "and", "or", or "mixed" ("," alone counts as neither). */
+    joined?: "and" | "or" | "mixed";
     /** Index just after the last item. */
     end: number;
 }
@@ -54,6 +56,7 @@ export function parseList(text: string, from: number, options: { bareNumbers?: b
     const item = options.bareNumbers ? /^\s*(?:`([^`]*)`|"([^"]*)"|(-?\d+(?:\.\d+)?)(?!\w|\.\d))/ : /^\s*(?:`([^`]*)`|"([^"]*)")/;
     const separator = /^\s*(?:,\s*(?:and|or)\b|,|\band\b|\bor\b|\|)/;
     const items: string[] = [];
+    let joined: ParsedList["joined"];
     let pos = from;
     for (;;) {
         const m = item.exec(text.slice(pos));
@@ -67,8 +70,13 @@ export function parseList(text: string, from: number, options: { bareNumbers?: b
             break;
         }
         pos += sep[0].length;
+        const word = /\b(and|or)\b|\|/.exec(sep[0])?.[0];
+        const joiner = word === "and" ? "and" : word ? "or" : undefined;
+        if (joiner) {
+            joined = joined && joined !== joiner ? "mixed" : joiner;
+        }
     }
-    return items.length > 0 ? { items, end: pos } : undefined;
+    return items.length > 0 ? { items, end: pos, ...(joined ? { joined } : {}) } : undefined;
 }
 
 /** `"units"` inside backticks is the value units. */
