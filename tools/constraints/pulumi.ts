@@ -16,7 +16,8 @@ export function checkResources(table: ConstraintTable, resources: readonly Recor
     const violations: Violation[] = [];
     const unchecked = new Set<string>();
     for (const resource of resources) {
-        if (!resource.custom || resource.type.startsWith("pulumi:providers:")) {
+        // Components have no provider; providers and the engine's own types (pulumi:pulumi:StackReference) no typings.
+        if (!resource.custom || resource.type.startsWith("pulumi:")) {
             continue;
         }
         if (!table.resource(resource.type)) {
