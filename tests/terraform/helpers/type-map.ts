@@ -8,6 +8,7 @@ export const COMPONENT_MODULES: Record<string, string> = {
     "memory-spine:network:ApiSecurityGroups": "memory-spine",
     "memory-spine:cluster:MemorySpineCluster": "memory-spine",
     "memory-spine:data:VectorStore": "vector-store",
+    "memory-spine:data:KeyValueStore": "kv-store",
     "memory-spine:secrets:VaultSecrets": "secrets",
     "memory-spine:monitoring:Monitoring": "monitoring",
 };
@@ -64,6 +65,9 @@ export const TERRAFORM_TYPES: Record<string, string> = {
     "aws:rds/subnetGroup:SubnetGroup": "aws_db_subnet_group",
     "aws:rds/parameterGroup:ParameterGroup": "aws_db_parameter_group",
     "aws:rds/instance:Instance": "aws_db_instance",
+    "aws:elasticache/subnetGroup:SubnetGroup": "aws_elasticache_subnet_group",
+    "aws:elasticache/parameterGroup:ParameterGroup": "aws_elasticache_parameter_group",
+    "aws:elasticache/replicationGroup:ReplicationGroup": "aws_elasticache_replication_group",
     "random:index/randomPassword:RandomPassword": "random_password",
     "vault:index/mount:Mount": "vault_mount",
     "vault:kv/secretV2:SecretV2": "vault_kv_secret_v2",
