@@ -9,8 +9,13 @@ export async function bashSyntax(script: string): Promise<string[]> {
     return result.code === 0 ? [] : outputLines(result.stderr, result.stdout);
 }
 
-/** shellcheck's findings at every severity, style included (empty when clean). */
-export async function shellcheck(script: string, options: { shell?: string; exclude?: readonly string[] } = {}): Promise<string[]> {
+export interface ShellcheckOptions {
+    shell?: string;
+    exclude?: readonly string[];
+}
+
+/** shellcheck's findings (empty when clean). */
+export async function shellcheck(script: string, options: ShellcheckOptions = {}): Promise<string[]> {
     const args = ["--shell", options.shell ?? "bash", "--severity", "style", "--format", "gcc"];
     if (options.exclude && options.exclude.length > 0) {
         args.push("--exclude", options.exclude.join(","));

@@ -50,11 +50,13 @@ export function renderWithTemplatefile(requests: readonly TemplateRequest[]): Pr
             return `    templatefile(${JSON.stringify(request.file)}, ${vars}),`;
         });
         fs.writeFileSync(path.join(dir, "main.tf"), `locals {\n  rendered = [\n${calls.join("\n")}\n  ]\n}\n`);
-        const result = await runTool(TERRAFORM.command, ["console"], { cwd: dir, env: offlineEnv(dir), input: "jsonencode(local.rendered)\n" });
-        if (result.code !== 0) {
-            throw new Error(`terraform console failed:\n${outputLines(result.stdout, result.stderr).join("\n")}`);
+        const result = await runTool(TERRAFORM.command, ["console", "-no-color"], { cwd: dir, env: offlineEnv(dir), input: "jsonencode(local.rendered)\n" });
+        // The console prints the JSON text as a quoted string (decoded twice); on an error it
+        // prints the diagnostic instead, and may still exit 0.
+        try {
+            return JSON.parse(JSON.parse(result.stdout.trim()) as string) as string[];
+        } catch {
+            throw new Error(`terraform console failed (exit ${result.code}):\n${outputLines(result.stdout, result.stderr).join("\n")}`);
         }
-        // The console prints the JSON text as a quoted string: decode twice.
-        return JSON.parse(JSON.parse(result.stdout.trim()) as string) as string[];
     });
 }
