@@ -7,6 +7,7 @@ import { MemorySpineCluster } from "./components/cluster";
 import { VaultSecrets, PROVIDER_KEYS_MOUNT } from "./components/vault-secrets";
 import { vaultPort } from "./components/vault-address";
 import { Monitoring } from "./components/monitoring";
+import { KeyValueStore } from "./components/kv-store";
 
 const config = loadConfig();
 const env = config.environment;
@@ -39,6 +40,15 @@ const vectorStore = new VectorStore("vector-store", {
     tags: config.tags,
 });
 
+const kvStore = new KeyValueStore("kv-store", {
+    environment: env,
+    settings: config.kv,
+    vpcId: network.vpcId,
+    privateSubnetIds: network.privateSubnetIds,
+    nodeSecurityGroupId: securityGroups.nodeSecurityGroupId,
+    tags: config.tags,
+});
+
 const cluster = new MemorySpineCluster("memory-spine", {
     environment: env,
     instanceCount: config.instanceCount,
@@ -58,11 +68,13 @@ const cluster = new MemorySpineCluster("memory-spine", {
     nodeSecurityGroupId: securityGroups.nodeSecurityGroupId,
     vectorStoreEndpoint: vectorStore.endpoint,
     databaseCredentialsSecretArn: vectorStore.databaseCredentialsSecretArn,
+    kv: { url: kvStore.url, clusterMode: kvStore.topology.clusterMode },
     vault: {
         role: `memory-spine-${env}`,
         awsAuthPath: config.vault.awsAuthPath,
         openaiSecretPath: `${PROVIDER_KEYS_MOUNT}/data/${env}/openai`,
         qdrantSecretPath: config.vectorStoreEngine === "qdrant" ? `${PROVIDER_KEYS_MOUNT}/data/${env}/qdrant` : "",
+        kvSecretPath: `${PROVIDER_KEYS_MOUNT}/data/${env}/kv`,
     },
     tags: config.tags,
 });
@@ -75,6 +87,7 @@ const secrets = new VaultSecrets("vault-secrets", {
     nodeRoleArn: cluster.nodeRoleArn,
     openai: config.openai,
     qdrantApiKey: vectorStore.qdrantApiKey,
+    kvAuthToken: kvStore.authToken,
 });
 
 const monitoring = new Monitoring("monitoring", {
@@ -86,6 +99,7 @@ const monitoring = new Monitoring("monitoring", {
     targetGroupArnSuffix: cluster.targetGroupArnSuffix,
     autoScalingGroupName: cluster.autoScalingGroupName,
     nodeRoleName: cluster.nodeRoleName,
+    kv: { replicationGroupId: kvStore.replicationGroupId, memberClusterIds: kvStore.topology.memberClusterIds, replicas: config.kv.replicas },
     tags: config.tags,
 });
 
@@ -93,6 +107,8 @@ const monitoring = new Monitoring("monitoring", {
 export const apiEndpoint = cluster.apiEndpoint;
 /** Connection endpoint of the vector store (a Pulumi secret). */
 export const vectorStoreEndpoint = vectorStore.endpoint;
+/** `rediss://` endpoint of the key-value layer (primary, or configuration endpoint in cluster mode; a Pulumi secret). */
+export const kvEndpoint = kvStore.url;
 /** Security group of the Memory Spine nodes. */
 export const securityGroupId = securityGroups.nodeSecurityGroupId;
 /** DNS records to create at your DNS provider when domainName is set without hostedZoneId. */

@@ -9,6 +9,8 @@ export interface DashboardTargets {
     autoScalingGroupName: string;
     /** pgvector: the RDS instance identifier; qdrant: the Qdrant EC2 instance id, when known. */
     database?: { engine: "pgvector"; identifier: string } | { engine: "qdrant"; instanceId: string };
+    /** The key-value layer's replication group id: its nodes' ids all start with it. */
+    kvReplicationGroupId?: string;
 }
 
 type Metric = (string | Record<string, unknown>)[];
@@ -59,5 +61,26 @@ export function dashboardBody(t: DashboardTargets): string {
             ["AWS/EC2", "StatusCheckFailed", ...node, { stat: "Maximum", yAxis: "right" }],
         ], t.region, 12, 12));
     }
+    if (t.kvReplicationGroupId) {
+        widgets.push(kvWidget(t.kvReplicationGroupId, t.region, 0, 18));
+    }
     return JSON.stringify({ widgets });
+}
+
+/**
+ * The key-value layer's nodes, found by a search on the group id's words (every node id starts
+ * with it: memspine-<env>-kv-...) so that the widget follows added replicas and shards.
+ */
+function kvWidget(groupId: string, region: string, x: number, y: number) {
+    const search = (metric: string, stat: string, id: string, label: string, extra: Record<string, unknown> = {}) =>
+        [{ expression: `SEARCH('{AWS/ElastiCache,CacheClusterId} MetricName="${metric}" CacheClusterId=${groupId}', '${stat}', 300)`, id, label, ...extra }];
+    return {
+        ...widget("Key-value layer (ElastiCache Valkey, per node)", [
+            search("EngineCPUUtilization", "Average", "cpu", "engine CPU %"),
+            search("DatabaseMemoryUsagePercentage", "Maximum", "mem", "memory used %"),
+            search("Evictions", "Sum", "evict", "evictions", { yAxis: "right" }),
+            search("ReplicationLag", "Maximum", "lag", "replication lag (s)", { yAxis: "right" }),
+        ], region, x, y),
+        width: 24,
+    };
 }

@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { runWith, shippedStack, SHIPPED_STACKS } from "../support/stacks";
 import type { ProgramRun } from "../../tools/lib/mock-runtime";
 import { loadTerraform, TerraformTree } from "./helpers/terraform";
-import { COMPONENT_MODULES, TERRAFORM_TYPES } from "./helpers/type-map";
-import { alarmSpecs } from "../../components/monitoring";
+import { COMPONENT_MODULES, TERRAFORM_MODULE_OVERRIDES, TERRAFORM_TYPES } from "./helpers/type-map";
+import { alarmSpecs, kvAlarmSpecs } from "../../components/monitoring";
 import type { MonitoringSettings } from "../../components/config";
 
 /** Pulumi type tokens the program registers, grouped by the component that owns them. */
@@ -41,6 +41,7 @@ describe("resource parity: every Pulumi resource type has its Terraform counterp
         ...SHIPPED_STACKS.map((stack) => ({ label: stack, run: () => shippedStack(stack) })),
         // Each stack exercises one vector store; cover the other engine in prod posture too.
         { label: "prod with pgvector", run: () => runWith({ stack: "prod", overrides: { vectorStoreEngine: "pgvector" } }) },
+        { label: "staging with the key-value layer in cluster mode", run: () => runWith({ stack: "staging", overrides: { kvShards: 3 } }) },
         { label: "dev with existing VPC", run: () => runWith({ stack: "dev", overrides: { existingVpcId: "vpc-0123456789abcdef0", existingPublicSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"], existingPrivateSubnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"] } }) },
     ];
     for (const { label, run } of runs) {
@@ -48,11 +49,11 @@ describe("resource parity: every Pulumi resource type has its Terraform counterp
             const [program, tree] = await Promise.all([run(), loadTerraform()]);
             expect(program.error).to.equal(undefined);
             for (const [component, types] of typesByComponent(program)) {
-                const moduleName = COMPONENT_MODULES[component];
-                const declared = terraformTypesOf(tree, moduleName);
                 for (const type of types) {
                     const terraformType = TERRAFORM_TYPES[type];
                     expect(terraformType, `no Terraform type mapped for ${type}`).to.be.a("string");
+                    const moduleName = TERRAFORM_MODULE_OVERRIDES[terraformType]?.module ?? COMPONENT_MODULES[component];
+                    const declared = terraformTypesOf(tree, moduleName);
                     expect([...declared], `${type} (${component}) -> ${terraformType} in terraform/modules/${moduleName}`).to.include(terraformType);
                 }
             }
@@ -98,12 +99,27 @@ describe("resource parity: every Pulumi resource type has its Terraform counterp
         expect(monitoring?.locals.get("engine_alarms")).to.deep.equal({ pgvector: onlyIn(pgvector, qdrant), qdrant: onlyIn(qdrant, pgvector) });
     });
 
-    it("the Vault provider is explicit in every environment, without a token", async () => {
-        const tree = await loadTerraform();
-        for (const [env, module] of tree.environments) {
-            const vault = module.providers.get("vault");
-            expect(vault, `${env} provider "vault"`).to.not.equal(undefined);
-            expect(vault && "token" in vault, `${env} vault token`).to.equal(false);
+    it("the key-value layer's per-node alarms are the same in both forms: metric, statistic, periods, threshold, comparison", async () => {
+        const specs = kvAlarmSpecs({ replicationGroupId: "memspine-prod-kv", memberClusterIds: ["memspine-prod-kv-001"], replicas: 1 });
+        const monitoring = (await loadTerraform()).modules.get("monitoring");
+        const terraform = monitoring?.locals.get("kv_alarm_metrics") as Record<string, Record<string, unknown>>;
+        expect(Object.keys(terraform).map((metric) => `kv-${metric}-001`).sort()).to.deep.equal(specs.map((s) => s.suffix).sort());
+        for (const spec of specs) {
+            const alarm = terraform[spec.suffix.replace(/^kv-/, "").replace(/-001$/, "")];
+            expect(spec.namespace).to.equal("AWS/ElastiCache");
+            expect(spec.dimensions).to.deep.equal({ CacheClusterId: "memspine-prod-kv-001" });
+            expect({ metric: alarm.metric, statistic: alarm.statistic, period: alarm.period, periods: alarm.periods, threshold: alarm.threshold, operator: alarm.operator }, spec.suffix)
+                .to.deep.equal({ metric: spec.metricName, statistic: spec.statistic, period: spec.period, periods: spec.evaluationPeriods, threshold: spec.threshold, operator: spec.comparisonOperator });
         }
+        // Without replicas neither form watches replication lag (the kv_alarms filter and kvAlarmSpecs agree).
+        expect(kvAlarmSpecs({ replicationGroupId: "g", memberClusterIds: ["g-001"], replicas: 0 }).map((s) => s.metricName)).to.not.include("ReplicationLag");
+        expect(String(monitoring?.locals.get("kv_alarms"))).to.contain('if pair[1] != "replication-lag" || var.kv_replicas > 0');
+    });
+
+    it("the Vault provider is explicit in the root every environment applies, without a token", async () => {
+        const tree = await loadTerraform();
+        const vault = tree.root.providers.get("vault");
+        expect(vault, 'provider "vault"').to.not.equal(undefined);
+        expect(vault && "token" in vault, "vault token").to.equal(false);
     });
 });

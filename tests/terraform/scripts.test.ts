@@ -69,6 +69,9 @@ const SAMPLE_NODE_VALUES: Record<string, string> = {
     vault_role: "memory-spine-dev",
     openai_secret_path: "secret/ai-providers/data/dev/openai",
     qdrant_secret_path: "",
+    kv_secret_path: "secret/ai-providers/data/dev/kv",
+    kv_url: "rediss://master.memspine-dev-kv.abc123.use1.cache.amazonaws.com:6379",
+    kv_cluster_mode: "false",
     vector_store_engine: "pgvector",
     vector_store_endpoint: "memspine-dev-pgvector.abc.us-east-1.rds.amazonaws.com:5432",
     database_secret_arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1",
@@ -98,8 +101,11 @@ describe("terraform: scripts and boot templates", function () {
             const run = runDeploy(["dev"], { planExit: 2 });
             expect(run.status, run.output).to.equal(0);
             const apply = run.calls.find((c) => / apply /.test(c));
-            expect(apply, run.calls.join("\n")).to.match(/-chdir=\S+\/terraform\/environments\/dev apply -input=false dev\.tfplan$/);
-            expect(run.calls.some((c) => / plan .*-out=dev\.tfplan .*-detailed-exitcode/.test(c))).to.equal(true);
+            // The one root module, with dev's backend, values and saved plan (through tf.sh).
+            expect(run.calls[0], run.calls.join("\n")).to.match(/^terraform -chdir=\S+\/terraform\/stack init -backend-config=\S+\/terraform\/environments\/dev\/backend\.hcl -input=false$/);
+            const plan = run.calls.find((c) => / plan /.test(c));
+            expect(plan, run.calls.join("\n")).to.match(/^terraform -chdir=\S+\/terraform\/stack plan -var-file=\S+\/terraform\/environments\/dev\/terraform\.tfvars -input=false -out=\S+\/terraform\/environments\/dev\/dev\.tfplan -detailed-exitcode$/);
+            expect(apply, run.calls.join("\n")).to.match(/^terraform -chdir=\S+\/terraform\/stack apply -input=false \S+\/terraform\/environments\/dev\/dev\.tfplan$/);
             expect(run.calls[run.calls.length - 1]).to.equal("curl -fsS --max-time 10 http://api.example.internal/health");
         });
 
@@ -124,6 +130,53 @@ describe("terraform: scripts and boot templates", function () {
         it("passes shellcheck", async function () {
             requireTool(this, "shellcheck", debianPackage("shellcheck"));
             expect(await shellcheck(fs.readFileSync(DEPLOY_SCRIPT, "utf8"))).to.deep.equal([]);
+        });
+    });
+
+    describe("tf.sh", function () {
+        const TF_SCRIPT = path.join(TERRAFORM_ROOT, "scripts", "tf.sh");
+
+        /** Runs tf.sh with a fake terraform that records its arguments and its TF_DATA_DIR. */
+        function runTf(args: string[]): { status: number | null; call: string; dataDir: string; output: string } {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tf-sh-test-"));
+            try {
+                const log = path.join(dir, "calls.log");
+                fs.writeFileSync(path.join(dir, "terraform"), '#!/bin/sh\necho "$TF_DATA_DIR" > "$FAKE_LOG.dir"\necho "terraform $*" > "$FAKE_LOG"\n', { mode: 0o755 });
+                const result = spawnSync("bash", [TF_SCRIPT, ...args], { env: { ...process.env, PATH: `${dir}:${process.env.PATH ?? ""}`, FAKE_LOG: log, TF_DATA_DIR: "" }, encoding: "utf8" });
+                const read = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim() : "");
+                return { status: result.status, call: read(log), dataDir: read(`${log}.dir`), output: `${result.stdout}${result.stderr}` };
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        }
+        const stack = path.join(TERRAFORM_ROOT, "stack");
+        const envDir = (env: string) => path.join(TERRAFORM_ROOT, "environments", env);
+
+        it("runs the one root with the environment's own data directory, backend and values", function () {
+            for (const env of ["dev", "staging", "prod"]) {
+                const init = runTf([env, "init", "-input=false"]);
+                expect(init.status, init.output).to.equal(0);
+                expect(init.call).to.equal(`terraform -chdir=${stack} init -backend-config=${envDir(env)}/backend.hcl -input=false`);
+                expect(init.dataDir, "state and providers never shared between environments").to.equal(`${envDir(env)}/.terraform`);
+                expect(runTf([env, "plan"]).call).to.equal(`terraform -chdir=${stack} plan -var-file=${envDir(env)}/terraform.tfvars`);
+            }
+        });
+
+        it("passes the values to apply without a saved plan, never with one (Terraform refuses variables there)", function () {
+            expect(runTf(["prod", "apply", "-auto-approve"]).call).to.equal(`terraform -chdir=${stack} apply -var-file=${envDir("prod")}/terraform.tfvars -auto-approve`);
+            expect(runTf(["prod", "apply", "-input=false", "prod.tfplan"]).call).to.equal(`terraform -chdir=${stack} apply -input=false prod.tfplan`);
+            expect(runTf(["prod", "output", "-raw", "api_endpoint"]).call).to.equal(`terraform -chdir=${stack} output -raw api_endpoint`);
+        });
+
+        it("refuses unknown environments and a missing command", function () {
+            expect(runTf(["qa", "plan"]).status).to.equal(64);
+            expect(runTf(["dev"]).status).to.not.equal(0);
+            expect(runTf(["dev"]).call).to.equal("");
+        });
+
+        it("passes shellcheck", function () {
+            requireTool(this, "shellcheck", debianPackage("shellcheck"));
+            expect(shellcheck(fs.readFileSync(TF_SCRIPT, "utf8"))).to.equal("");
         });
     });
 
@@ -172,6 +225,17 @@ describe("terraform: scripts and boot templates", function () {
             expect(script).to.contain("QDRANT__SERVICE__API_KEY");
             expect(script).to.contain("qdrant/qdrant:${QDRANT_VERSION}");
             expect(script).to.contain("systemctl enable --now qdrant-data-volume.timer");
+        });
+
+        it("the node script is the Pulumi program's, line for line below the header (key-value layer included)", function () {
+            const camel = (key: string) => key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+            const pulumiValues = Object.fromEntries(Object.entries(SAMPLE_NODE_VALUES).map(([k, v]) => [camel(k), v]));
+            const pulumiScript = renderPulumiTemplate("memory-spine-node.sh", pulumiValues);
+            const terraformScript = renderTemplate(fs.readFileSync(NODE_TEMPLATE, "utf8"), quoted(SAMPLE_NODE_VALUES));
+            const body = (script: string) => script.slice(script.indexOf("set -euo pipefail"));
+            expect(body(terraformScript)).to.equal(body(pulumiScript));
+            expect(terraformScript).to.contain("MEMORY_SPINE_KV_URL=${KV_URL}");
+            expect(terraformScript).to.contain('{{ with secret "${KV_SECRET_PATH}" }}MEMORY_SPINE_KV_AUTH_TOKEN={{ .Data.data.auth_token }}{{ end }}');
         });
 
         it("the Qdrant script is the Pulumi program's, line for line below the header", function () {
@@ -233,6 +297,8 @@ describe("terraform: scripts and boot templates", function () {
             "no-open-ingress",
             "tls-listener-policy",
             "deletion-protection-prod",
+            "elasticache-encryption",
+            "elasticache-multi-az-prod",
         ];
         let policies: Map<string, HclBody>;
         let modules: Map<string, HclBody>;
@@ -324,6 +390,20 @@ describe("terraform: scripts and boot templates", function () {
                 }
             });
         }
+
+        it("the ElastiCache twins judge what the pack judges: encryption, TLS required, AUTH or RBAC; prod Multi-AZ, failover, a replica, a final snapshot", function () {
+            const encryption = fs.readFileSync(path.join(POLICY_DIR, "elasticache-encryption.sentinel"), "utf8");
+            for (const needle of ['"aws_elasticache_replication_group"', '"aws_elasticache_serverless_cache"', "at_rest_encryption_enabled", "transit_encryption_enabled", 'transit_encryption_mode else "required") is not "preferred"', '"auth_token"', '"user_group_ids"', '"user_group_id"', '"memcached"', '"valkey"']) {
+                expect(encryption, needle).to.contain(needle);
+            }
+            const multiAz = fs.readFileSync(path.join(POLICY_DIR, "elasticache-multi-az-prod.sentinel"), "utf8");
+            for (const needle of ["multi_az_enabled", "automatic_failover_enabled", "num_cache_clusters else 1) >= 2", "replicas_per_node_group else 0) >= 1", 'param environments default ["prod"]']) {
+                expect(multiAz, needle).to.contain(needle);
+            }
+            const pack = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "policy-pack", "config", "prod.json"), "utf8")) as Record<string, Record<string, unknown>>;
+            expect(pack["elasticache-multi-az-prod"].environments).to.deep.equal(["prod"]);
+            expect(fs.readFileSync(path.join(POLICY_DIR, "deletion-protection-prod.sentinel"), "utf8")).to.contain('(rc.type is "aws_elasticache_replication_group" and (rc.change.after.final_snapshot_identifier else "") is "")');
+        });
 
         it("policy blocks set only source, enforcement_level and params", function () {
             const keys = [...policies.values()].flatMap((p) => Object.keys(p));

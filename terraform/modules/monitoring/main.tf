@@ -41,11 +41,44 @@ locals {
     pgvector = ["db-cpu", "db-free-storage", "db-connections"]
     qdrant   = ["qdrant-status-check", "qdrant-disk-used"]
   }
-  # Common alarms, plus the engine's own. The set depends on the engine only: an instance id is
-  # unknown until apply, and for_each keys must be known at plan time.
-  alarms = {
+  # The key-value layer: one alarm per cache node and metric (ElastiCache publishes per node, and a
+  # hot shard or a lagging replica shows on one node only); the same levels as KV_ALARMS in
+  # components/kv-metrics.ts. Replication lag only with replicas.
+  kv_alarm_metrics = {
+    engine-cpu      = { description = "Valkey engine CPU above 80% (add shards or a larger kv_node_type)", metric = "EngineCPUUtilization", statistic = "Average", period = 300, periods = 3, threshold = 80, operator = "GreaterThanThreshold" }
+    memory          = { description = "more than 90% of maxmemory used (the working set outgrows kv_node_type)", metric = "DatabaseMemoryUsagePercentage", statistic = "Maximum", period = 300, periods = 3, threshold = 90, operator = "GreaterThanThreshold" }
+    evictions       = { description = "more than 1000 keys evicted per 5 minutes", metric = "Evictions", statistic = "Sum", period = 300, periods = 2, threshold = 1000, operator = "GreaterThanThreshold" }
+    replication-lag = { description = "replica more than 5 s behind its primary", metric = "ReplicationLag", statistic = "Maximum", period = 60, periods = 5, threshold = 5, operator = "GreaterThanThreshold" }
+  }
+  kv_alarms = {
+    for pair in setproduct(var.kv_member_cluster_ids, keys(local.kv_alarm_metrics)) :
+    "kv-${pair[1]}-${replace(pair[0], "/^.*?-kv-/", "")}" => {
+      description = "cache node ${pair[0]}: ${local.kv_alarm_metrics[pair[1]].description}"
+      namespace   = "AWS/ElastiCache"
+      metric      = local.kv_alarm_metrics[pair[1]].metric
+      statistic   = local.kv_alarm_metrics[pair[1]].statistic
+      extended    = null
+      period      = local.kv_alarm_metrics[pair[1]].period
+      periods     = local.kv_alarm_metrics[pair[1]].periods
+      threshold   = local.kv_alarm_metrics[pair[1]].threshold
+      operator    = local.kv_alarm_metrics[pair[1]].operator
+      dimensions  = { CacheClusterId = pair[0] }
+    }
+    if pair[1] != "replication-lag" || var.kv_replicas > 0
+  }
+
+  # Common alarms, plus the engine's own, plus the cache nodes'. The set depends on the engine and
+  # the cache's size only: an instance id is unknown until apply, and for_each keys must be known
+  # at plan time (the node ids are derived, not read back).
+  alarms = merge({
     for key, alarm in local.all_alarms : key => alarm
     if !contains(flatten(values(local.engine_alarms)), key) || contains(local.engine_alarms[var.vector_store_engine], key)
+  }, local.kv_alarms)
+
+  # The key-value layer's nodes on the dashboard, found by a search on the group id's words (every
+  # node id starts with it), so that the widget follows added replicas and shards.
+  kv_search = { for id, metric in { cpu = ["EngineCPUUtilization", "Average", "engine CPU %"], mem = ["DatabaseMemoryUsagePercentage", "Maximum", "memory used %"], evict = ["Evictions", "Sum", "evictions"], lag = ["ReplicationLag", "Maximum", "replication lag (s)"] } :
+    id => [merge({ expression = "SEARCH('{AWS/ElastiCache,CacheClusterId} MetricName=\"${metric[0]}\" CacheClusterId=${var.kv_replication_group_id}', '${metric[1]}', 300)", id = id, label = metric[2] }, contains(["evict", "lag"], id) ? { yAxis = "right" } : {})]
   }
 }
 
@@ -181,6 +214,8 @@ resource "aws_cloudwatch_dashboard" "this" {
       { type = "metric", x = 12, y = 12, width = 12, height = 6, properties = { title = "Vector store (RDS pgvector)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Average" }], ["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Maximum" }], ["AWS/RDS", "FreeStorageSpace", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Minimum", yAxis = "right" }]] } },
       ] : [
       { type = "metric", x = 12, y = 12, width = 12, height = 6, properties = { title = "Vector store (Qdrant node)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/EC2", "CPUUtilization", "InstanceId", var.qdrant_instance_id, { stat = "Average" }], [local.qdrant_disk.namespace, local.qdrant_disk.name, "Environment", var.environment, { stat = "Maximum", label = "Data volume used %" }], ["AWS/EC2", "StatusCheckFailed", "InstanceId", var.qdrant_instance_id, { stat = "Maximum", yAxis = "right" }]] } },
+      ], var.kv_replication_group_id == "" ? [] : [
+      { type = "metric", x = 0, y = 18, width = 24, height = 6, properties = { title = "Key-value layer (ElastiCache Valkey, per node)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [local.kv_search.cpu, local.kv_search.mem, local.kv_search.evict, local.kv_search.lag] } },
     ])
   })
 }

@@ -8,8 +8,19 @@ export const COMPONENT_MODULES: Record<string, string> = {
     "memory-spine:network:ApiSecurityGroups": "memory-spine",
     "memory-spine:cluster:MemorySpineCluster": "memory-spine",
     "memory-spine:data:VectorStore": "vector-store",
+    "memory-spine:data:KeyValueStore": "kv-store",
     "memory-spine:secrets:VaultSecrets": "secrets",
     "memory-spine:monitoring:Monitoring": "monitoring",
+};
+
+/**
+ * Terraform types kept in another module than the Pulumi component that registers them, each for
+ * a reason. random_password (Qdrant's API key, VectorStore in Pulumi) lives in the secrets module:
+ * the random and vault providers are not available offline, so only the secrets module may need
+ * them and every other module is validated and plan-tested with the AWS provider alone.
+ */
+export const TERRAFORM_MODULE_OVERRIDES: Record<string, { module: string; reason: string }> = {
+    random_password: { module: "secrets", reason: "only the secrets module needs providers other than aws (offline validate and plan tests)" },
 };
 
 export const TERRAFORM_TYPES: Record<string, string> = {
@@ -54,6 +65,9 @@ export const TERRAFORM_TYPES: Record<string, string> = {
     "aws:rds/subnetGroup:SubnetGroup": "aws_db_subnet_group",
     "aws:rds/parameterGroup:ParameterGroup": "aws_db_parameter_group",
     "aws:rds/instance:Instance": "aws_db_instance",
+    "aws:elasticache/subnetGroup:SubnetGroup": "aws_elasticache_subnet_group",
+    "aws:elasticache/parameterGroup:ParameterGroup": "aws_elasticache_parameter_group",
+    "aws:elasticache/replicationGroup:ReplicationGroup": "aws_elasticache_replication_group",
     "random:index/randomPassword:RandomPassword": "random_password",
     "vault:index/mount:Mount": "vault_mount",
     "vault:kv/secretV2:SecretV2": "vault_kv_secret_v2",
