@@ -61,9 +61,10 @@ describe("VectorStore (prod pgvector posture)", () => {
     });
 
     it("staging keeps 7 days of backups, unprotected", async () => {
-        const run = await runWith({ stack: "staging", overrides: { vectorStoreEngine: "pgvector" } });
+        // Staging stops its stores off hours: the database's windows must fall inside its running hours.
+        const run = await runWith({ stack: "staging", overrides: { vectorStoreEngine: "pgvector", dbBackupWindow: "12:00-12:30", dbMaintenanceWindow: "wed:12:30-wed:13:00" } });
         const db = onlyResource(run, "aws:rds/instance:Instance");
-        expect(db.props).to.include({ backupRetentionPeriod: 7, multiAz: false });
+        expect(db.props).to.include({ backupRetentionPeriod: 7, multiAz: false, backupWindow: "12:00-12:30" });
         expect(db.options.protect).to.equal(false);
     });
 

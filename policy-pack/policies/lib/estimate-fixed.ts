@@ -6,7 +6,7 @@
  */
 import { EstimateSink } from "./estimate-sink";
 import { PriceData } from "./prices";
-import { asArray, asBool, asNumber, asRecord, asString } from "./props";
+import { asArray, asBool, asNumber, asRecord, asString, isUnknown, rawProps } from "./props";
 import { StackResource } from "./stack";
 import { AWS, isLoadBalancer } from "./types";
 import { schedulerInvocationsPerMonth, SCHEDULER_SCHEDULE } from "./store-schedules";
@@ -41,14 +41,18 @@ function alarmMetrics(alarm: StackResource): { metrics: number; highResolution: 
     return { metrics, highResolution: periods.some((p) => p < 60) };
 }
 
-/** The load balancer's public IPv4 addresses: one per subnet (zone) when internet-facing. */
+/**
+ * The load balancer's public IPv4 addresses: one per subnet (zone) when internet-facing. At a first
+ * preview the subnet ids are not known yet, but the subnets the list depends on are.
+ */
 function publicBalancerAddresses(lb: StackResource): number | undefined {
     if (asBool(lb.props["internal"]) === true) {
         return 0;
     }
-    const mappings = asArray(lb.props["subnetMappings"]).length;
-    const subnets = asArray(lb.props["subnets"]).length;
-    const count = Math.max(mappings, subnets);
+    const raw = rawProps(lb.props);
+    const known = (key: string) => (isUnknown(raw[key]) ? 0 : asArray(raw[key]).length);
+    const dependencies = new Set([...(lb.propertyDependencies["subnets"] ?? []), ...(lb.propertyDependencies["subnetMappings"] ?? [])]).size;
+    const count = Math.max(known("subnetMappings"), known("subnets"), dependencies);
     return count > 0 ? count : undefined;
 }
 

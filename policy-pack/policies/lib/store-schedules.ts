@@ -9,7 +9,7 @@
  * are not known yet, the dependencies are).
  */
 import { CronError, HOURS_PER_WEEK, weeklyFirings, weeklyRun } from "./cron";
-import { Props, asArray, asRecord, asString } from "./props";
+import { Props, asArray, asRecord, asString, isUnknown, rawProps } from "./props";
 import { schedulerExpressionToCron } from "./scheduler-cron";
 import { StackResource, linked } from "./stack";
 import { AWS, describe } from "./types";
@@ -45,8 +45,13 @@ export function isStopStartSchedule(r: StackResource): boolean {
     return r.type === SCHEDULER_SCHEDULE && (asString(asRecord(r.props["target"])?.["arn"]) ?? "") in STOP_START_TARGETS;
 }
 
+/**
+ * The schedule's input, when known. Read from the raw props: at a first preview the input holds ids
+ * not known yet, and the targets are then found through the dependencies instead (not undecided).
+ */
 function parseInput(props: Props): Record<string, unknown> | undefined {
-    const input = asString(asRecord(props["target"])?.["input"]);
+    const raw = rawProps(asRecord(rawProps(props)["target"]))["input"];
+    const input = isUnknown(raw) ? undefined : asString(raw);
     if (input === undefined) {
         return undefined;
     }

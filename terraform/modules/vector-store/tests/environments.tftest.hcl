@@ -36,9 +36,13 @@ run "dev" {
   command = plan
 
   variables {
-    environment         = "dev"
-    vector_store_engine = "pgvector"
-    tags                = { Environment = "dev", Team = "platform-engineering", CostCenter = "engineering" }
+    environment             = "dev"
+    vector_store_engine     = "pgvector"
+    db_instance_class       = "db.t4g.small"
+    db_allocated_storage_gb = 20
+    db_backup_window        = "12:00-12:30"
+    db_maintenance_window   = "wed:12:30-wed:13:00"
+    tags                    = { Environment = "dev", Team = "platform-engineering", CostCenter = "engineering" }
   }
 
   assert {
@@ -52,8 +56,13 @@ run "dev" {
   }
 
   assert {
-    condition     = aws_db_instance.pgvector[0].instance_class == "db.t3.large" && aws_db_instance.pgvector[0].allocated_storage == 100 && aws_db_instance.pgvector[0].backup_retention_period == 1
-    error_message = "dev's database is a db.t3.large with 100 GB, backups kept one day."
+    condition     = aws_db_instance.pgvector[0].instance_class == "db.t4g.small" && aws_db_instance.pgvector[0].allocated_storage == 20 && aws_db_instance.pgvector[0].backup_retention_period == 1
+    error_message = "dev's database is a db.t4g.small with 20 GB, backups kept one day."
+  }
+
+  assert {
+    condition     = aws_db_instance.pgvector[0].backup_window == "12:00-12:30" && aws_db_instance.pgvector[0].maintenance_window == "wed:12:30-wed:13:00"
+    error_message = "dev's database backs up and takes maintenance while the off-hours schedule keeps it running."
   }
 
   assert {
@@ -71,9 +80,11 @@ run "staging" {
   command = plan
 
   variables {
-    environment         = "staging"
-    vector_store_engine = "qdrant"
-    tags                = { Environment = "staging", Team = "platform-engineering", CostCenter = "engineering" }
+    environment           = "staging"
+    vector_store_engine   = "qdrant"
+    qdrant_instance_type  = "r6g.large"
+    qdrant_volume_size_gb = 50
+    tags                  = { Environment = "staging", Team = "platform-engineering", CostCenter = "engineering" }
   }
 
   assert {
@@ -87,8 +98,8 @@ run "staging" {
   }
 
   assert {
-    condition     = aws_ebs_volume.qdrant_data[0].encrypted && aws_ebs_volume.qdrant_data[0].size == 100 && aws_ebs_volume.qdrant_data[0].type == "gp3" && aws_ebs_volume.qdrant_data[0].availability_zone == "us-east-1a"
-    error_message = "Qdrant's data lives on a separate encrypted 100 GB gp3 volume in the node's zone."
+    condition     = aws_ebs_volume.qdrant_data[0].encrypted && aws_ebs_volume.qdrant_data[0].size == 50 && aws_ebs_volume.qdrant_data[0].type == "gp3" && aws_ebs_volume.qdrant_data[0].availability_zone == "us-east-1a"
+    error_message = "Qdrant's data lives on a separate encrypted gp3 (50 GB in staging) volume in the node's zone."
   }
 
   assert {
