@@ -37,6 +37,15 @@ export interface RunOptions {
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
+/** Told about every finished run, e.g. so that a test can check what every variant registered. */
+export type RunObserver = (run: ProgramRun, options: RunOptions) => void;
+const runObservers: RunObserver[] = [];
+
+/** Adds an observer of every later run in this process. */
+export function observeRuns(observer: RunObserver): void {
+    runObservers.push(observer);
+}
+
 interface RegisterResponse {
     getUrn(): string;
     getId(): string;
@@ -114,6 +123,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         clearInterval(keepAlive);
         process.off("unhandledRejection", onRejection);
     }
+    runObservers.forEach((observe) => observe(run, options));
     return run;
 }
 
