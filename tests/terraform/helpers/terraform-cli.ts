@@ -238,7 +238,8 @@ function getWorkspace(offline: OfflineTerraform): Workspace {
         }
         return { kind: "plugin-dir", initialized: dir };
     });
-    const binary = providerBinary(offline);
+    // TF_OFFLINE_PROVIDER_MODE=plugin-dir forces the fallback (to check it, or to debug without reattach).
+    const binary = process.env.TF_OFFLINE_PROVIDER_MODE === "plugin-dir" ? undefined : providerBinary(offline);
     const modes: Promise<ProviderMode>[] = Array.from({ length: workers }, (_, i) =>
         binary === undefined
             ? Promise.reject(new Error("packed mirror"))
