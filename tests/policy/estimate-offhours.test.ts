@@ -172,4 +172,16 @@ describe("estimate: the shipped stacks", () => {
             }
         }
     });
+
+    it("staging meets its $300-a-month target with the schedule, the key-value layer included; the stores' schedules save money in dev and staging", async () => {
+        const staging = await estimateOf("staging");
+        expect(staging.lines.some((l) => l.sku.startsWith("elasticache:")), "the key-value layer is priced").to.equal(true);
+        expect(staging.totals.withScheduleMonthlyUsd).to.be.at.most(300);
+        for (const stack of ["dev", "staging"] as const) {
+            const e = await estimateOf(stack);
+            const stores = new Set(e.storeSchedules.map((s) => s.resourceUrn));
+            const saving = e.lines.filter((l) => stores.has(l.urn)).reduce((acc, l) => acc + l.monthlyUsd.desired - l.monthlyUsd.withSchedule, 0);
+            expect(saving, `${stack}: stopped stores save`).to.be.greaterThan(10);
+        }
+    });
 });
