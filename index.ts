@@ -7,6 +7,9 @@ import { MemorySpineCluster } from "./components/cluster";
 import { VaultSecrets, PROVIDER_KEYS_MOUNT } from "./components/vault-secrets";
 import { vaultPort } from "./components/vault-address";
 import { Monitoring } from "./components/monitoring";
+import { CUSTOMER_MANAGED_KEY_ENVIRONMENTS, DataKey } from "./components/data-key";
+import { Backups } from "./components/backups";
+import { BACKUP_RETENTION } from "./components/backup-retention";
 
 const config = loadConfig();
 const env = config.environment;
@@ -28,6 +31,9 @@ const securityGroups = new ApiSecurityGroups("security-groups", {
     tags: config.tags,
 });
 
+// Prod encrypts every data and root volume, the database and the Qdrant snapshots with its own key.
+const dataKey = CUSTOMER_MANAGED_KEY_ENVIRONMENTS.includes(env) ? new DataKey("data-key", { environment: env, tags: config.tags }) : undefined;
+
 const vectorStore = new VectorStore("vector-store", {
     environment: env,
     engine: config.vectorStoreEngine,
@@ -36,6 +42,7 @@ const vectorStore = new VectorStore("vector-store", {
     vpcId: network.vpcId,
     privateSubnetIds: network.privateSubnetIds,
     nodeSecurityGroupId: securityGroups.nodeSecurityGroupId,
+    dataKeyArn: dataKey?.keyArn,
     tags: config.tags,
 });
 
@@ -64,6 +71,7 @@ const cluster = new MemorySpineCluster("memory-spine", {
         openaiSecretPath: `${PROVIDER_KEYS_MOUNT}/data/${env}/openai`,
         qdrantSecretPath: config.vectorStoreEngine === "qdrant" ? `${PROVIDER_KEYS_MOUNT}/data/${env}/qdrant` : "",
     },
+    dataKeyArn: dataKey?.keyArn,
     tags: config.tags,
 });
 
@@ -81,13 +89,18 @@ const monitoring = new Monitoring("monitoring", {
     environment: env,
     settings: config.monitoring,
     vectorStoreEngine: config.vectorStoreEngine,
-    qdrantInstanceId: vectorStore.qdrantInstanceId,
+    qdrantInstanceIds: vectorStore.qdrantInstanceIds,
     loadBalancerArnSuffix: cluster.loadBalancerArnSuffix,
     targetGroupArnSuffix: cluster.targetGroupArnSuffix,
     autoScalingGroupName: cluster.autoScalingGroupName,
     nodeRoleName: cluster.nodeRoleName,
     tags: config.tags,
 });
+
+// Staging and prod back up every data volume and the database; failed jobs page through the alert topic.
+const backups = BACKUP_RETENTION[env] !== undefined
+    ? new Backups("backups", { environment: env, resourceArns: vectorStore.backupResourceArns, alertTopicArn: monitoring.topicArn, tags: config.tags })
+    : undefined;
 
 /** https:// when TLS is on, http:// otherwise. */
 export const apiEndpoint = cluster.apiEndpoint;
@@ -107,3 +120,10 @@ export const dashboardName = monitoring.dashboardName;
 export const prometheusRemoteWriteUrl = monitoring.prometheusRemoteWriteUrl;
 /** Monthly AWS Budget of the environment. */
 export const budgetName = monitoring.budgetName;
+/** The Qdrant instances' ids and ARNs in node order (empty with pgvector), e.g. for off-hours schedules. */
+export const qdrantInstanceIds = vectorStore.qdrantInstanceIds;
+export const qdrantInstanceArns = vectorStore.qdrantInstanceArns;
+/** AWS Backup vault of the environment (staging, prod). */
+export const backupVaultName = backups?.vaultName;
+/** S3 bucket holding the Qdrant nodes' daily snapshots (Qdrant only). */
+export const qdrantSnapshotBucket = vectorStore.qdrantSnapshotBucketName;

@@ -7,7 +7,7 @@
  * (+ storage; Multi-AZ doubles both), RDS cluster instances, EKS managed node groups, Application
  * Load Balancers (hours + an assumed LCU count) and NAT gateways. A counted resource whose SKU has
  * no price is listed as unpriced, never counted as zero; so are the parts billed by use that the
- * price file cannot know (spot hours, Aurora storage and I/O).
+ * price file cannot know (spot hours, Aurora storage and I/O, AWS Backup storage).
  */
 import { CronError, weeklyRun } from "./cron";
 import { PriceData, PriceEntry } from "./prices";
@@ -455,6 +455,8 @@ export function estimateMonthlyCost(
             estimateRds(ctx, r);
         } else if (isLoadBalancer(r.type)) {
             estimateLoadBalancer(ctx, r);
+        } else if (r.type === AWS.backupPlan) {
+            addUnpriced(ctx, r, "AWS Backup storage (recovery points)", "billed per GB-month of snapshot data actually kept, not estimated");
         } else if (r.type === AWS.natGateway) {
             addLine(ctx, r, "NAT gateway hours", "nat:hour", "hour", prices.natGatewayHourly, hours, hours);
         }
