@@ -158,13 +158,26 @@ describe("policy helpers: prices and estimate arithmetic", () => {
         const e = estimateMonthlyCost(
             [
                 stackRes("aws:ec2/instance:Instance", "odd", { instanceType: "x2iedn.32xlarge", rootBlockDevice: { volumeSize: 8, volumeType: "io2" } }),
-                stackRes("aws:lb/loadBalancer:LoadBalancer", "nlb", { loadBalancerType: "network" }),
+                stackRes("aws:lb/loadBalancer:LoadBalancer", "gwlb", { loadBalancerType: "gateway" }),
             ],
             prices,
         );
         expect(e.totals.desiredMonthlyUsd).to.equal(0);
-        expect(e.unpriced.map((u) => u.item)).to.deep.equal(["EC2 x2iedn.32xlarge", "EBS io2 root volume 8 GB", "network load balancer"]);
+        expect(e.unpriced.map((u) => u.item)).to.deep.equal(["EC2 x2iedn.32xlarge", "EBS io2 root volume 8 GB", "gateway load balancer"]);
         expect(e.unpriced[0].reason).to.match(/no price for instance type "x2iedn.32xlarge"/);
+    });
+
+    it("prices a Network Load Balancer (hours + one assumed NLCU) and lists AWS Backup storage as unpriced usage", () => {
+        const e = estimateMonthlyCost(
+            [
+                stackRes("aws:lb/loadBalancer:LoadBalancer", "qdrant-lb", { loadBalancerType: "network", internal: true }),
+                stackRes("aws:backup/plan:Plan", "backup", { name: "memspine-prod-backup" }),
+            ],
+            prices,
+        );
+        expect(e.lines.map((l) => [l.sku, roundUsd(l.monthlyUsd.desired)])).to.deep.equal([["lb:network:hour", roundUsd(0.0225 * 730)], ["lb:network:lcu", roundUsd(0.006 * 730)]]);
+        expect(e.lines[0].source).to.equal("aws-elb-pricing-nlb");
+        expect(e.unpriced.map((u) => u.item)).to.deep.equal(["AWS Backup storage (recovery points)"]);
     });
 
     it("round-trips the report through the estimate-json line", () => {
