@@ -1,4 +1,5 @@
 // Memory Spine on AWS: stack config -> components -> stack outputs. Nothing else lives here.
+import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./components/config";
 import { Networking } from "./components/networking";
 import { ApiSecurityGroups } from "./components/security-groups";
@@ -121,8 +122,8 @@ export const prometheusRemoteWriteUrl = monitoring.prometheusRemoteWriteUrl;
 /** Monthly AWS Budget of the environment. */
 export const budgetName = monitoring.budgetName;
 /** The Qdrant instances' ids and ARNs in node order (empty with pgvector), e.g. for off-hours schedules. */
-export const qdrantInstanceIds = vectorStore.qdrantInstanceIds;
-export const qdrantInstanceArns = vectorStore.qdrantInstanceArns;
+export const qdrantInstanceIds = pulumi.all(vectorStore.qdrantInstanceIds);
+export const qdrantInstanceArns = pulumi.all(vectorStore.qdrantInstanceArns);
 /** AWS Backup vault of the environment (staging, prod). */
 export const backupVaultName = backups?.vaultName;
 /** S3 bucket holding the Qdrant nodes' daily snapshots (Qdrant only). */

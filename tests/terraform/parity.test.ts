@@ -73,7 +73,7 @@ describe("resource parity: every Pulumi resource type has its Terraform counterp
             budgetEmails: [],
         };
         const specsFor = (engine: "qdrant" | "pgvector") =>
-            alarmSpecs({ environment: "staging", settings, vectorStoreEngine: engine, loadBalancerArnSuffix: "lb", targetGroupArnSuffix: "tg", autoScalingGroupName: "asg", nodeRoleName: "role", qdrantInstanceId: "i-1", tags: {} });
+            alarmSpecs({ environment: "staging", settings, vectorStoreEngine: engine, loadBalancerArnSuffix: "lb", targetGroupArnSuffix: "tg", autoScalingGroupName: "asg", nodeRoleName: "role", qdrantInstanceIds: ["i-1"], tags: {} });
         const qdrant = specsFor("qdrant");
         const pgvector = specsFor("pgvector");
         const all = new Map([...qdrant, ...pgvector].map((spec) => [spec.suffix, spec]));
