@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { onlyResource, outputOf, runWith, shippedStack, SHIPPED_STACKS } from "./support/stacks";
 import { policyBudgetUsd } from "../components/budget";
-import { loadTerraform, TerraformTree } from "./terraform/helpers/terraform";
+import { environmentFile, loadTerraform, ROOT_MODULE_DIR, TerraformTree } from "./terraform/helpers/terraform";
 
 const BUDGET = "aws:budgets/budget:Budget";
 const REPO = path.join(__dirname, "..");
@@ -84,18 +84,19 @@ describe("one budget number per environment: policy pack = Pulumi = Terraform", 
             // Pulumi: the shipped stack leaves monthlyBudgetUsd at 0, so the limit is the policy number.
             const pulumiLimit = Number(onlyResource(await shippedStack(env), BUDGET).props.limitAmount);
             expect(pulumiLimit).to.equal(policy);
-            // Terraform: tfvars leave monthly_budget_usd at its default 0, and the environment passes
-            // the number it reads from the same policy config file to the module.
-            const root = tree.environments.get(env);
-            const tfvars = fs.readFileSync(path.join(REPO, "terraform", "environments", env, "terraform.tfvars"), "utf8");
+            // Terraform: tfvars leave monthly_budget_usd at its default 0, and the root passes the
+            // number it reads from the same policy config file to the module.
+            const root = tree.root;
+            const tfvars = fs.readFileSync(environmentFile(env, "terraform.tfvars"), "utf8");
             expect(tfvars).to.not.match(/^monthly_budget_usd\s*=/m);
-            expect(root?.variables.get("monthly_budget_usd")?.default).to.equal(0);
-            const local = JSON.stringify(root?.locals.get("policy_budget_usd"));
-            expect(local).to.contain("policy-pack/config/${var.environment}.json").and.contain('[\\"monthly-cost-estimate\\"][\\"monthlyBudgetUsd\\"]');
-            // The relative path resolves from the environment directory to the file the pack reads.
-            const resolved = path.join(REPO, "terraform", "environments", env, "../../../policy-pack/config", `${env}.json`);
+            expect(root.variables.get("monthly_budget_usd")?.default).to.equal(0);
+            const local = JSON.stringify(root.locals.get("policy_budget_usd"));
+            expect(local).to.contain('file(\\"${path.module}/../../policy-pack/config/${var.environment}.json\\")').and.contain('[\\"monthly-cost-estimate\\"][\\"monthlyBudgetUsd\\"]');
+            // The relative path resolves from the root module's directory to the file the pack reads.
+            const resolved = path.join(ROOT_MODULE_DIR, "../../policy-pack/config", `${env}.json`);
             expect(resolved).to.equal(path.join(REPO, "policy-pack", "config", `${env}.json`));
-            const call = JSON.stringify(root?.moduleCalls.get("monitoring"));
+            expect(fs.existsSync(resolved), resolved).to.equal(true);
+            const call = JSON.stringify(root.moduleCalls.get("monitoring"));
             expect(call).to.contain("var.monthly_budget_usd > 0 ? var.monthly_budget_usd : local.policy_budget_usd");
             const budget = tree.modules.get("monitoring")?.resources.get("aws_budgets_budget.monthly");
             expect(budget?.limit_amount).to.equal("${tostring(var.monthly_budget_usd)}");

@@ -85,7 +85,10 @@ describe("GitHub workflows", function () {
         expect(plan).to.contain("-detailed-exitcode");
         expect(plan).to.not.contain("|| true");
         expect(plan).to.not.contain("PIPESTATUS");
-        expect(plan).to.match(/set \+e\n\s*terraform plan[^\n]*\n\s*status=\$\?/);
+        expect(plan).to.match(/set \+e\n\s*terraform\/scripts\/tf\.sh "\$STACK" plan[^\n]*\n\s*status=\$\?/);
+        // The environment's own backend, values and data directory, through the one root module.
+        const init = wf.jobs.terraform.steps.map((s: { run?: string }) => s.run ?? "").find((r: string) => / init /.test(r));
+        expect(init).to.equal('terraform/scripts/tf.sh "$STACK" init -input=false');
         expect(plan).to.match(/2\) [^\n]*exit 2/);
     });
 

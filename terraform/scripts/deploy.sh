@@ -21,22 +21,22 @@ case "${ENV}" in
     ;;
 esac
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DIR="${ROOT}/environments/${ENV}"
-PLAN="${ENV}.tfplan"
+# tf.sh runs the one root module (terraform/stack) with this environment's backend, values and
+# data directory; the saved plan is kept next to the environment's values.
+TF="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/tf.sh"
+PLAN="$(cd "$(dirname "${BASH_SOURCE[0]}")/../environments/${ENV}" && pwd)/${ENV}.tfplan"
 HEALTH_ATTEMPTS="${HEALTH_ATTEMPTS:-30}"
 HEALTH_INTERVAL_SECONDS="${HEALTH_INTERVAL_SECONDS:-10}"
 
 echo "══════ Initializing ${ENV} ══════"
-# No -upgrade: provider versions come from the committed lock file.
-terraform -chdir="${DIR}" init -input=false
+# No -upgrade: providers stay at the versions recorded in terraform/stack/.terraform.lock.hcl.
+"${TF}" "${ENV}" init -input=false
 
 echo "══════ Planning ${ENV} ══════"
 plan_exit=0
-terraform -chdir="${DIR}" plan \
+"${TF}" "${ENV}" plan \
   -input=false \
   -out="${PLAN}" \
-  -var-file="terraform.tfvars" \
   -detailed-exitcode || plan_exit=$?
 
 case "${plan_exit}" in
@@ -46,7 +46,7 @@ case "${plan_exit}" in
     ;;
   2)
     echo "Changes detected — applying..."
-    terraform -chdir="${DIR}" apply -input=false "${PLAN}"
+    "${TF}" "${ENV}" apply -input=false "${PLAN}"
     ;;
   *)
     echo "Plan failed (exit ${plan_exit})." >&2
@@ -55,7 +55,7 @@ case "${plan_exit}" in
 esac
 
 echo "══════ Verifying health ══════"
-API_URL="$(terraform -chdir="${DIR}" output -raw api_endpoint)"
+API_URL="$("${TF}" "${ENV}" output -raw api_endpoint)"
 # New nodes need a few minutes to boot, pull the image and pass the balancer's health check.
 for attempt in $(seq 1 "${HEALTH_ATTEMPTS}"); do
   if curl -fsS --max-time 10 "${API_URL}/health" >/dev/null; then

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { runWith, shippedStack, SHIPPED_STACKS } from "../support/stacks";
 import type { ProgramRun } from "../../tools/lib/mock-runtime";
 import { loadTerraform, TerraformTree } from "./helpers/terraform";
-import { COMPONENT_MODULES, TERRAFORM_TYPES } from "./helpers/type-map";
+import { COMPONENT_MODULES, TERRAFORM_MODULE_OVERRIDES, TERRAFORM_TYPES } from "./helpers/type-map";
 import { alarmSpecs } from "../../components/monitoring";
 import type { MonitoringSettings } from "../../components/config";
 
@@ -48,11 +48,11 @@ describe("resource parity: every Pulumi resource type has its Terraform counterp
             const [program, tree] = await Promise.all([run(), loadTerraform()]);
             expect(program.error).to.equal(undefined);
             for (const [component, types] of typesByComponent(program)) {
-                const moduleName = COMPONENT_MODULES[component];
-                const declared = terraformTypesOf(tree, moduleName);
                 for (const type of types) {
                     const terraformType = TERRAFORM_TYPES[type];
                     expect(terraformType, `no Terraform type mapped for ${type}`).to.be.a("string");
+                    const moduleName = TERRAFORM_MODULE_OVERRIDES[terraformType]?.module ?? COMPONENT_MODULES[component];
+                    const declared = terraformTypesOf(tree, moduleName);
                     expect([...declared], `${type} (${component}) -> ${terraformType} in terraform/modules/${moduleName}`).to.include(terraformType);
                 }
             }
@@ -98,12 +98,10 @@ describe("resource parity: every Pulumi resource type has its Terraform counterp
         expect(monitoring?.locals.get("engine_alarms")).to.deep.equal({ pgvector: onlyIn(pgvector, qdrant), qdrant: onlyIn(qdrant, pgvector) });
     });
 
-    it("the Vault provider is explicit in every environment, without a token", async () => {
+    it("the Vault provider is explicit in the root every environment applies, without a token", async () => {
         const tree = await loadTerraform();
-        for (const [env, module] of tree.environments) {
-            const vault = module.providers.get("vault");
-            expect(vault, `${env} provider "vault"`).to.not.equal(undefined);
-            expect(vault && "token" in vault, `${env} vault token`).to.equal(false);
-        }
+        const vault = tree.root.providers.get("vault");
+        expect(vault, 'provider "vault"').to.not.equal(undefined);
+        expect(vault && "token" in vault, "vault token").to.equal(false);
     });
 });

@@ -98,8 +98,11 @@ describe("terraform: scripts and boot templates", function () {
             const run = runDeploy(["dev"], { planExit: 2 });
             expect(run.status, run.output).to.equal(0);
             const apply = run.calls.find((c) => / apply /.test(c));
-            expect(apply, run.calls.join("\n")).to.match(/-chdir=\S+\/terraform\/environments\/dev apply -input=false dev\.tfplan$/);
-            expect(run.calls.some((c) => / plan .*-out=dev\.tfplan .*-detailed-exitcode/.test(c))).to.equal(true);
+            // The one root module, with dev's backend, values and saved plan (through tf.sh).
+            expect(run.calls[0], run.calls.join("\n")).to.match(/^terraform -chdir=\S+\/terraform\/stack init -backend-config=\S+\/terraform\/environments\/dev\/backend\.hcl -input=false$/);
+            const plan = run.calls.find((c) => / plan /.test(c));
+            expect(plan, run.calls.join("\n")).to.match(/^terraform -chdir=\S+\/terraform\/stack plan -var-file=\S+\/terraform\/environments\/dev\/terraform\.tfvars -input=false -out=\S+\/terraform\/environments\/dev\/dev\.tfplan -detailed-exitcode$/);
+            expect(apply, run.calls.join("\n")).to.match(/^terraform -chdir=\S+\/terraform\/stack apply -input=false \S+\/terraform\/environments\/dev\/dev\.tfplan$/);
             expect(run.calls[run.calls.length - 1]).to.equal("curl -fsS --max-time 10 http://api.example.internal/health");
         });
 
@@ -124,6 +127,53 @@ describe("terraform: scripts and boot templates", function () {
         it("passes shellcheck", function () {
             requireTool(this, "shellcheck", debianPackage("shellcheck"));
             expect(shellcheck(fs.readFileSync(DEPLOY_SCRIPT, "utf8"))).to.equal("");
+        });
+    });
+
+    describe("tf.sh", function () {
+        const TF_SCRIPT = path.join(TERRAFORM_ROOT, "scripts", "tf.sh");
+
+        /** Runs tf.sh with a fake terraform that records its arguments and its TF_DATA_DIR. */
+        function runTf(args: string[]): { status: number | null; call: string; dataDir: string; output: string } {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tf-sh-test-"));
+            try {
+                const log = path.join(dir, "calls.log");
+                fs.writeFileSync(path.join(dir, "terraform"), '#!/bin/sh\necho "$TF_DATA_DIR" > "$FAKE_LOG.dir"\necho "terraform $*" > "$FAKE_LOG"\n', { mode: 0o755 });
+                const result = spawnSync("bash", [TF_SCRIPT, ...args], { env: { ...process.env, PATH: `${dir}:${process.env.PATH ?? ""}`, FAKE_LOG: log, TF_DATA_DIR: "" }, encoding: "utf8" });
+                const read = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim() : "");
+                return { status: result.status, call: read(log), dataDir: read(`${log}.dir`), output: `${result.stdout}${result.stderr}` };
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        }
+        const stack = path.join(TERRAFORM_ROOT, "stack");
+        const envDir = (env: string) => path.join(TERRAFORM_ROOT, "environments", env);
+
+        it("runs the one root with the environment's own data directory, backend and values", function () {
+            for (const env of ["dev", "staging", "prod"]) {
+                const init = runTf([env, "init", "-input=false"]);
+                expect(init.status, init.output).to.equal(0);
+                expect(init.call).to.equal(`terraform -chdir=${stack} init -backend-config=${envDir(env)}/backend.hcl -input=false`);
+                expect(init.dataDir, "state and providers never shared between environments").to.equal(`${envDir(env)}/.terraform`);
+                expect(runTf([env, "plan"]).call).to.equal(`terraform -chdir=${stack} plan -var-file=${envDir(env)}/terraform.tfvars`);
+            }
+        });
+
+        it("passes the values to apply without a saved plan, never with one (Terraform refuses variables there)", function () {
+            expect(runTf(["prod", "apply", "-auto-approve"]).call).to.equal(`terraform -chdir=${stack} apply -var-file=${envDir("prod")}/terraform.tfvars -auto-approve`);
+            expect(runTf(["prod", "apply", "-input=false", "prod.tfplan"]).call).to.equal(`terraform -chdir=${stack} apply -input=false prod.tfplan`);
+            expect(runTf(["prod", "output", "-raw", "api_endpoint"]).call).to.equal(`terraform -chdir=${stack} output -raw api_endpoint`);
+        });
+
+        it("refuses unknown environments and a missing command", function () {
+            expect(runTf(["qa", "plan"]).status).to.equal(64);
+            expect(runTf(["dev"]).status).to.not.equal(0);
+            expect(runTf(["dev"]).call).to.equal("");
+        });
+
+        it("passes shellcheck", function () {
+            requireTool(this, "shellcheck", debianPackage("shellcheck"));
+            expect(shellcheck(fs.readFileSync(TF_SCRIPT, "utf8"))).to.equal("");
         });
     });
 

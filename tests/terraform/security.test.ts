@@ -1,10 +1,15 @@
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "@cdktf/hcl2json";
 import {
     ENVIRONMENTS,
     HclBody,
+    REPO_ROOT,
     TerraformModule,
     TerraformTree,
     blocks,
+    environmentFile,
     expressionText,
     firstBlock,
     loadTerraform,
@@ -332,24 +337,26 @@ describe("terraform: security and reliability settings", function () {
             expect(userData.openai_secret_path).to.equal("${var.vault_kv_mount_path}/data/${var.environment}/openai");
         });
 
-        it("configures the Vault provider with an address and no token in every environment", function () {
-            for (const env of ENVIRONMENTS) {
-                const vault = tree.environments.get(env)?.providers.get("vault");
-                expect(vault, env).to.deep.equal({ address: "${var.vault_address}" });
-                const root = tree.environments.get(env) as TerraformModule;
-                const mounts = [root.moduleCalls.get("memory_spine")?.vault_kv_mount_path, root.moduleCalls.get("secrets")?.kv_mount_path];
-                expect(mounts, "one mount path for the nodes and the policy").to.deep.equal(["${local.provider_keys_mount}", "${local.provider_keys_mount}"]);
-            }
+        it("configures the Vault provider with an address and no token in the root every environment applies", function () {
+            const root = tree.root;
+            expect(root.providers.get("vault")).to.deep.equal({ address: "${var.vault_address}" });
+            const mounts = [root.moduleCalls.get("memory_spine")?.vault_kv_mount_path, root.moduleCalls.get("secrets")?.kv_mount_path];
+            expect(mounts, "one mount path for the nodes and the policy").to.deep.equal(["${local.provider_keys_mount}", "${local.provider_keys_mount}"]);
         });
     });
 
     describe("state backend", function () {
+        it("the root declares a partial S3 backend, so no environment's settings are baked into it", function () {
+            const settings = tree.root.files.flatMap((f) => f.document.terraform ?? []);
+            const backends = settings.flatMap((s) => blocks(s, "backend"));
+            expect(backends, "one backend block").to.have.lengthOf(1);
+            expect(firstBlock(backends[0].s3), 'backend "s3" {}').to.deep.equal({});
+        });
+
         for (const env of ENVIRONMENTS) {
-            it(`${env}: S3, encrypted, native lock file, no DynamoDB table`, function () {
-                const root = tree.environments.get(env) as TerraformModule;
-                const backendFile = root.files.find((f) => f.path.endsWith("backend.tf"));
-                const backend = firstBlock(firstBlock(backendFile?.document.terraform)?.backend);
-                const s3 = firstBlock(backend?.s3);
+            it(`${env}: S3, encrypted, native lock file, its own state key, no DynamoDB table`, async function () {
+                const file = environmentFile(env, "backend.hcl");
+                const s3 = (await parse(path.relative(REPO_ROOT, file), fs.readFileSync(file, "utf8"))) as HclBody;
                 expect(s3).to.include({ encrypt: true, use_lockfile: true, key: `memory-spine/${env}/terraform.tfstate` });
                 expect(s3).to.not.have.property("dynamodb_table");
             });

@@ -34,12 +34,22 @@ resource "vault_kv_secret_v2" "openai" {
   data_json_wo_version = var.openai_secret_version
 }
 
+# Qdrant's API key is generated here, with the other secrets, and handed to the vector store as
+# a sensitive input: so only this module needs the random and vault providers, and every other
+# module needs aws alone.
+resource "random_password" "qdrant_api_key" {
+  count = var.vector_store_engine == "qdrant" ? 1 : 0
+
+  length  = 48
+  special = false
+}
+
 resource "vault_kv_secret_v2" "qdrant" {
   count = var.vector_store_engine == "qdrant" ? 1 : 0
 
   mount     = vault_mount.provider_keys.path
   name      = "${var.environment}/qdrant"
-  data_json = jsonencode({ api_key = var.qdrant_api_key })
+  data_json = jsonencode({ api_key = random_password.qdrant_api_key[0].result })
 }
 
 # KV v2 serves data at <mount>/data/<path> and metadata at <mount>/metadata/<path>: both paths

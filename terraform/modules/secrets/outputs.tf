@@ -22,3 +22,9 @@ output "aws_auth_role_name" {
   description = "Name of the AWS auth (IAM) role the nodes log in with."
   value       = vault_aws_auth_backend_role.memory_spine.role
 }
+
+output "qdrant_api_key" {
+  description = "Qdrant's generated API key for the vector store (empty with pgvector)."
+  value       = var.vector_store_engine == "qdrant" ? random_password.qdrant_api_key[0].result : ""
+  sensitive   = true
+}

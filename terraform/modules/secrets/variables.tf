@@ -30,7 +30,7 @@ variable "node_role_arn" {
 }
 
 variable "vector_store_engine" {
-  description = "Vector store backend, qdrant or pgvector; with qdrant its API key is kept next to the provider keys."
+  description = "Vector store backend, qdrant or pgvector; with qdrant its API key is generated here and kept next to the provider keys."
   type        = string
   default     = "qdrant"
 
@@ -38,13 +38,6 @@ variable "vector_store_engine" {
     condition     = contains(["qdrant", "pgvector"], var.vector_store_engine)
     error_message = "vector_store_engine must be one of qdrant, pgvector."
   }
-}
-
-variable "qdrant_api_key" {
-  description = "Qdrant's API key, written to <mount>/<environment>/qdrant for the nodes (qdrant only)."
-  type        = string
-  default     = ""
-  sensitive   = true
 }
 
 variable "openai_api_key" {

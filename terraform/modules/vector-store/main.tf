@@ -89,20 +89,13 @@ resource "aws_vpc_security_group_egress_rule" "qdrant_internet" {
 
 # ── Qdrant: instance + separate encrypted data volume ────────────────────────────────────────
 
-resource "random_password" "qdrant_api_key" {
-  count = local.is_qdrant ? 1 : 0
-
-  length  = 48
-  special = false
-}
-
 resource "aws_ssm_parameter" "qdrant_api_key" {
   count = local.is_qdrant ? 1 : 0
 
   name        = local.qdrant_api_key_parameter
   description = "Qdrant API key, read by the Qdrant node at boot"
   type        = "SecureString"
-  value       = random_password.qdrant_api_key[0].result
+  value       = var.qdrant_api_key
 
   tags = merge(local.tags, { Name = "${local.name}-api-key" })
 }

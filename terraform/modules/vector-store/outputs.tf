@@ -9,12 +9,6 @@ output "security_group_id" {
   value       = aws_security_group.store.id
 }
 
-output "qdrant_api_key" {
-  description = "Qdrant's API key (empty with pgvector)."
-  value       = local.is_qdrant ? random_password.qdrant_api_key[0].result : ""
-  sensitive   = true
-}
-
 output "database_secret_arn" {
   description = "Secrets Manager secret with the RDS-managed master credentials (empty with Qdrant)."
   value       = local.is_qdrant ? "" : aws_db_instance.pgvector[0].master_user_secret[0].secret_arn

@@ -10,9 +10,16 @@ import { getReferencesInExpression, parse } from "@cdktf/hcl2json";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 export const TERRAFORM_ROOT = path.join(REPO_ROOT, "terraform");
+/** The one composition root every environment applies (terraform/scripts/tf.sh). */
+export const ROOT_MODULE_DIR = path.join(TERRAFORM_ROOT, "stack");
 export const MODULE_NAMES = ["networking", "memory-spine", "vector-store", "secrets", "monitoring"] as const;
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** A file of one environment's directory, which holds only what differs: backend.hcl, terraform.tfvars. */
+export function environmentFile(env: Environment, file: "backend.hcl" | "terraform.tfvars"): string {
+    return path.join(TERRAFORM_ROOT, "environments", env, file);
+}
 
 /** A value as hcl2json returns it: literals as JSON, expressions as "${...}" template strings. */
 export type HclValue = string | number | boolean | null | HclValue[] | HclBody;
@@ -41,7 +48,7 @@ export interface TerraformFile {
     document: HclDocument;
 }
 
-/** One directory of .tf files: a child module or an environment's root module. */
+/** One directory of .tf files: a child module or the composition root. */
 export interface TerraformModule {
     /** Path relative to the repository root, e.g. terraform/modules/networking. */
     dir: string;
@@ -299,18 +306,18 @@ async function loadModule(dir: string): Promise<TerraformModule> {
 
 export interface TerraformTree {
     modules: Map<string, TerraformModule>;
-    environments: Map<Environment, TerraformModule>;
-    /** Every module and environment, by directory relative to the repository root. */
+    /** terraform/stack: the contract, the module wiring and the outputs, once for every environment. */
+    root: TerraformModule;
+    /** Every module and the root, by directory relative to the repository root. */
     byDir: Map<string, TerraformModule>;
 }
 
 let cached: Promise<TerraformTree> | undefined;
 
-/** Parses terraform/modules/* and terraform/environments/* once per process. */
+/** Parses terraform/modules/* and terraform/stack once per process. */
 export function loadTerraform(): Promise<TerraformTree> {
     cached ??= (async () => {
         const modules = new Map<string, TerraformModule>();
-        const environments = new Map<Environment, TerraformModule>();
         const byDir = new Map<string, TerraformModule>();
         // Sequentially: the WASM parser is single-threaded anyway.
         for (const name of MODULE_NAMES) {
@@ -318,12 +325,9 @@ export function loadTerraform(): Promise<TerraformTree> {
             modules.set(name, module);
             byDir.set(module.dir, module);
         }
-        for (const env of ENVIRONMENTS) {
-            const module = await loadModule(path.join(TERRAFORM_ROOT, "environments", env));
-            environments.set(env, module);
-            byDir.set(module.dir, module);
-        }
-        return { modules, environments, byDir };
+        const root = await loadModule(ROOT_MODULE_DIR);
+        byDir.set(root.dir, root);
+        return { modules, root, byDir };
     })();
     return cached;
 }

@@ -12,6 +12,16 @@ export const COMPONENT_MODULES: Record<string, string> = {
     "memory-spine:monitoring:Monitoring": "monitoring",
 };
 
+/**
+ * Terraform types kept in another module than the Pulumi component that registers them, each for
+ * a reason. random_password (Qdrant's API key, VectorStore in Pulumi) lives in the secrets module:
+ * the random and vault providers are not available offline, so only the secrets module may need
+ * them and every other module is validated and plan-tested with the AWS provider alone.
+ */
+export const TERRAFORM_MODULE_OVERRIDES: Record<string, { module: string; reason: string }> = {
+    random_password: { module: "secrets", reason: "only the secrets module needs providers other than aws (offline validate and plan tests)" },
+};
+
 export const TERRAFORM_TYPES: Record<string, string> = {
     "aws:ec2/vpc:Vpc": "aws_vpc",
     "aws:ec2/subnet:Subnet": "aws_subnet",

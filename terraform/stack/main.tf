@@ -1,20 +1,7 @@
-# One Memory Spine environment: network -> vector store -> API cluster -> Vault secrets ->
-# monitoring. Every environment directory holds this same file; only terraform.tfvars and the
-# state key in backend.tf differ.
-
-provider "aws" {
-  region = var.aws_region
-
-  default_tags {
-    tags = merge(var.tags, { Environment = var.environment, Service = "memory-spine" })
-  }
-}
-
-# No token argument: the provider reads VAULT_TOKEN from the environment, so the token is never
-# a variable, never in a file and never in state.
-provider "vault" {
-  address = var.vault_address
-}
+# The one composition root of the Terraform form: network -> vector store -> API cluster -> Vault
+# secrets -> monitoring. Every environment applies this same module with its own backend settings
+# and values (terraform/environments/<env>/backend.hcl and terraform.tfvars, through
+# terraform/scripts/tf.sh), so the contract and the wiring are declared once.
 
 locals {
   # One place for the KV v2 mount: the nodes read below it, the policy is derived from it.
@@ -22,11 +9,11 @@ locals {
 
   # One source for the budget: 0 = the environment's number in the policy pack's config, read
   # here, never copied (the same file the CrossGuard cost policy and the Pulumi program read).
-  policy_budget_usd = jsondecode(file("${path.module}/../../../policy-pack/config/${var.environment}.json"))["monthly-cost-estimate"]["monthlyBudgetUsd"]
+  policy_budget_usd = jsondecode(file("${path.module}/../../policy-pack/config/${var.environment}.json"))["monthly-cost-estimate"]["monthlyBudgetUsd"]
 }
 
 module "networking" {
-  source = "../../modules/networking"
+  source = "../modules/networking"
 
   environment                 = var.environment
   vpc_cidr                    = var.vpc_cidr
@@ -38,7 +25,7 @@ module "networking" {
 }
 
 module "vector_store" {
-  source = "../../modules/vector-store"
+  source = "../modules/vector-store"
 
   environment             = var.environment
   vector_store_engine     = var.vector_store_engine
@@ -51,12 +38,13 @@ module "vector_store" {
   db_instance_class       = var.db_instance_class
   db_allocated_storage_gb = var.db_allocated_storage_gb
   postgres_version        = var.postgres_version
+  qdrant_api_key          = module.secrets.qdrant_api_key
   ubuntu_ami_release      = var.ubuntu_ami_release
   tags                    = var.tags
 }
 
 module "memory_spine" {
-  source = "../../modules/memory-spine"
+  source = "../modules/memory-spine"
 
   environment            = var.environment
   instance_count         = var.instance_count
@@ -86,14 +74,13 @@ module "memory_spine" {
 }
 
 module "secrets" {
-  source = "../../modules/secrets"
+  source = "../modules/secrets"
 
   environment                = var.environment
   kv_mount_path              = local.provider_keys_mount
   vpc_cidr                   = module.networking.vpc_cidr
   node_role_arn              = module.memory_spine.node_role_arn
   vector_store_engine        = var.vector_store_engine
-  qdrant_api_key             = module.vector_store.qdrant_api_key
   openai_api_key             = var.openai_api_key
   openai_org_id              = var.openai_org_id
   create_vault_auth_backends = var.create_vault_auth_backends
@@ -102,7 +89,7 @@ module "secrets" {
 }
 
 module "monitoring" {
-  source = "../../modules/monitoring"
+  source = "../modules/monitoring"
 
   environment              = var.environment
   load_balancer_arn_suffix = module.memory_spine.load_balancer_arn_suffix
