@@ -14,6 +14,7 @@ allowed_cidr_blocks = [
 vpc_cidr                = "10.30.0.0/16"
 availability_zone_count = 3
 domain_name             = "memory-spine.chaozcode.com"
+qdrant_node_count       = 3 # Qdrant cluster: one node per zone, survives a lost node or zone
 tags = {
   Environment = "prod"
   Team        = "platform-engineering"

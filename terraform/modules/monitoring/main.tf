@@ -10,7 +10,7 @@
 locals {
   tags     = merge(var.tags, { Service = "memory-spine" })
   name     = "memspine-${var.environment}"
-  services = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "aps.amazonaws.com"]
+  services = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "aps.amazonaws.com", "events.amazonaws.com"]
   severity = var.environment == "prod" ? "page" : "notify"
   region   = data.aws_region.current.region
   grafana  = var.enable_grafana && var.environment == "prod"
@@ -26,21 +26,26 @@ locals {
   # One object literal filtered by a for expression: a conditional between objects of
   # different shapes would be a type error.
   all_alarms = {
-    target-5xx          = { description = "the API nodes answer 5xx", namespace = "AWS/ApplicationELB", metric = "HTTPCode_Target_5XX_Count", statistic = "Sum", extended = null, period = 300, periods = 2, threshold = var.alarm_server_error_count, operator = "GreaterThanThreshold", dimensions = local.lb_tg }
-    elb-5xx             = { description = "the load balancer answers 5xx (no healthy target, timeouts)", namespace = "AWS/ApplicationELB", metric = "HTTPCode_ELB_5XX_Count", statistic = "Sum", extended = null, period = 300, periods = 2, threshold = var.alarm_server_error_count, operator = "GreaterThanThreshold", dimensions = local.lb }
-    unhealthy-hosts     = { description = "targets fail the /health check", namespace = "AWS/ApplicationELB", metric = "UnHealthyHostCount", statistic = "Maximum", extended = null, period = 60, periods = 3, threshold = 0, operator = "GreaterThanThreshold", dimensions = local.lb_tg }
-    p95-latency         = { description = "p95 target response time above ${var.alarm_latency_ms} ms", namespace = "AWS/ApplicationELB", metric = "TargetResponseTime", statistic = null, extended = "p95", period = 300, periods = 3, threshold = var.alarm_latency_ms / 1000, operator = "GreaterThanThreshold", dimensions = local.lb_tg }
-    cpu-high            = { description = "node CPU stays high although the group scales out", namespace = "AWS/EC2", metric = "CPUUtilization", statistic = "Average", extended = null, period = 300, periods = 3, threshold = var.alarm_cpu_percent, operator = "GreaterThanThreshold", dimensions = { AutoScalingGroupName = var.autoscaling_group_name } }
-    db-cpu              = { description = "pgvector database CPU high", namespace = "AWS/RDS", metric = "CPUUtilization", statistic = "Average", extended = null, period = 300, periods = 3, threshold = var.alarm_db_cpu_percent, operator = "GreaterThanThreshold", dimensions = local.db }
-    db-free-storage     = { description = "pgvector database has less than ${var.alarm_db_free_storage_gb} GB free", namespace = "AWS/RDS", metric = "FreeStorageSpace", statistic = "Minimum", extended = null, period = 300, periods = 1, threshold = var.alarm_db_free_storage_gb * 1073741824, operator = "LessThanThreshold", dimensions = local.db }
-    db-connections      = { description = "pgvector database connections high", namespace = "AWS/RDS", metric = "DatabaseConnections", statistic = "Maximum", extended = null, period = 300, periods = 2, threshold = var.alarm_db_connections, operator = "GreaterThanThreshold", dimensions = local.db }
-    qdrant-status-check = { description = "the Qdrant node fails its EC2 status checks", namespace = "AWS/EC2", metric = "StatusCheckFailed", statistic = "Maximum", extended = null, period = 60, periods = 2, threshold = 0, operator = "GreaterThanThreshold", dimensions = { InstanceId = var.qdrant_instance_id } }
-    qdrant-disk-used    = { description = "the Qdrant data volume is more than ${local.qdrant_disk.alarm_percent}% full: grow qdrant_volume_size_gb", namespace = local.qdrant_disk.namespace, metric = local.qdrant_disk.name, statistic = "Maximum", extended = null, period = local.qdrant_disk.interval_seconds, periods = 2, threshold = local.qdrant_disk.alarm_percent, operator = "GreaterThanThreshold", dimensions = { Environment = var.environment } }
+    target-5xx      = { description = "the API nodes answer 5xx", namespace = "AWS/ApplicationELB", metric = "HTTPCode_Target_5XX_Count", statistic = "Sum", extended = null, period = 300, periods = 2, threshold = var.alarm_server_error_count, operator = "GreaterThanThreshold", dimensions = local.lb_tg }
+    elb-5xx         = { description = "the load balancer answers 5xx (no healthy target, timeouts)", namespace = "AWS/ApplicationELB", metric = "HTTPCode_ELB_5XX_Count", statistic = "Sum", extended = null, period = 300, periods = 2, threshold = var.alarm_server_error_count, operator = "GreaterThanThreshold", dimensions = local.lb }
+    unhealthy-hosts = { description = "targets fail the /health check", namespace = "AWS/ApplicationELB", metric = "UnHealthyHostCount", statistic = "Maximum", extended = null, period = 60, periods = 3, threshold = 0, operator = "GreaterThanThreshold", dimensions = local.lb_tg }
+    p95-latency     = { description = "p95 target response time above ${var.alarm_latency_ms} ms", namespace = "AWS/ApplicationELB", metric = "TargetResponseTime", statistic = null, extended = "p95", period = 300, periods = 3, threshold = var.alarm_latency_ms / 1000, operator = "GreaterThanThreshold", dimensions = local.lb_tg }
+    cpu-high        = { description = "node CPU stays high although the group scales out", namespace = "AWS/EC2", metric = "CPUUtilization", statistic = "Average", extended = null, period = 300, periods = 3, threshold = var.alarm_cpu_percent, operator = "GreaterThanThreshold", dimensions = { AutoScalingGroupName = var.autoscaling_group_name } }
+    db-cpu          = { description = "pgvector database CPU high", namespace = "AWS/RDS", metric = "CPUUtilization", statistic = "Average", extended = null, period = 300, periods = 3, threshold = var.alarm_db_cpu_percent, operator = "GreaterThanThreshold", dimensions = local.db }
+    db-free-storage = { description = "pgvector database has less than ${var.alarm_db_free_storage_gb} GB free", namespace = "AWS/RDS", metric = "FreeStorageSpace", statistic = "Minimum", extended = null, period = 300, periods = 1, threshold = var.alarm_db_free_storage_gb * 1073741824, operator = "LessThanThreshold", dimensions = local.db }
+    db-connections  = { description = "pgvector database connections high", namespace = "AWS/RDS", metric = "DatabaseConnections", statistic = "Maximum", extended = null, period = 300, periods = 2, threshold = var.alarm_db_connections, operator = "GreaterThanThreshold", dimensions = local.db }
   }
   engine_alarms = {
     pgvector = ["db-cpu", "db-free-storage", "db-connections"]
-    qdrant   = ["qdrant-status-check", "qdrant-disk-used"]
+    qdrant   = []
   }
+  # One pair per Qdrant node (alarm qdrant-<i>-<key>): in a cluster a lost or full node alarms on
+  # its own. Dimensions are filled in per node by the two resources below.
+  qdrant_node_alarms = {
+    status-check = { description = "fails its EC2 status checks", namespace = "AWS/EC2", metric = "StatusCheckFailed", statistic = "Maximum", period = 60, periods = 2, threshold = 0, operator = "GreaterThanThreshold" }
+    disk-used    = { description = "has a data volume more than ${local.qdrant_disk.alarm_percent}% full: grow qdrant_volume_size_gb", namespace = local.qdrant_disk.namespace, metric = local.qdrant_disk.name, statistic = "Maximum", period = local.qdrant_disk.interval_seconds, periods = 2, threshold = local.qdrant_disk.alarm_percent, operator = "GreaterThanThreshold" }
+  }
+  qdrant_nodes = var.vector_store_engine == "qdrant" ? var.qdrant_node_count : 0
   # Common alarms, plus the engine's own. The set depends on the engine only: an instance id is
   # unknown until apply, and for_each keys must be known at plan time.
   alarms = {
@@ -74,7 +79,7 @@ data "aws_iam_policy_document" "alerts_key" {
 
     principals {
       type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "aps.amazonaws.com"]
+      identifiers = local.services
     }
 
     condition {
@@ -168,6 +173,46 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   tags = merge(local.tags, { Name = "${local.name}-${each.key}" })
 }
 
+resource "aws_cloudwatch_metric_alarm" "qdrant_status_check" {
+  count = local.qdrant_nodes
+
+  alarm_name          = "${local.name}-qdrant-${count.index}-status-check"
+  alarm_description   = "Memory Spine ${var.environment}: Qdrant node ${count.index} ${local.qdrant_node_alarms.status-check.description}."
+  namespace           = local.qdrant_node_alarms.status-check.namespace
+  metric_name         = local.qdrant_node_alarms.status-check.metric
+  statistic           = local.qdrant_node_alarms.status-check.statistic
+  period              = local.qdrant_node_alarms.status-check.period
+  evaluation_periods  = local.qdrant_node_alarms.status-check.periods
+  threshold           = local.qdrant_node_alarms.status-check.threshold
+  comparison_operator = local.qdrant_node_alarms.status-check.operator
+  treat_missing_data  = "notBreaching"
+  dimensions          = { InstanceId = var.qdrant_instance_ids[count.index] }
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
+
+  tags = merge(local.tags, { Name = "${local.name}-qdrant-${count.index}-status-check" })
+}
+
+resource "aws_cloudwatch_metric_alarm" "qdrant_disk_used" {
+  count = local.qdrant_nodes
+
+  alarm_name          = "${local.name}-qdrant-${count.index}-disk-used"
+  alarm_description   = "Memory Spine ${var.environment}: Qdrant node ${count.index} ${local.qdrant_node_alarms.disk-used.description}."
+  namespace           = local.qdrant_node_alarms.disk-used.namespace
+  metric_name         = local.qdrant_node_alarms.disk-used.metric
+  statistic           = local.qdrant_node_alarms.disk-used.statistic
+  period              = local.qdrant_node_alarms.disk-used.period
+  evaluation_periods  = local.qdrant_node_alarms.disk-used.periods
+  threshold           = local.qdrant_node_alarms.disk-used.threshold
+  comparison_operator = local.qdrant_node_alarms.disk-used.operator
+  treat_missing_data  = "notBreaching"
+  dimensions          = { Environment = var.environment, Node = "qdrant-${count.index}" }
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
+
+  tags = merge(local.tags, { Name = "${local.name}-qdrant-${count.index}-disk-used" })
+}
+
 resource "aws_cloudwatch_dashboard" "this" {
   dashboard_name = local.name
   dashboard_body = jsonencode({
@@ -180,7 +225,7 @@ resource "aws_cloudwatch_dashboard" "this" {
       ], var.vector_store_engine == "pgvector" ? [
       { type = "metric", x = 12, y = 12, width = 12, height = 6, properties = { title = "Vector store (RDS pgvector)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Average" }], ["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Maximum" }], ["AWS/RDS", "FreeStorageSpace", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Minimum", yAxis = "right" }]] } },
       ] : [
-      { type = "metric", x = 12, y = 12, width = 12, height = 6, properties = { title = "Vector store (Qdrant node)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/EC2", "CPUUtilization", "InstanceId", var.qdrant_instance_id, { stat = "Average" }], [local.qdrant_disk.namespace, local.qdrant_disk.name, "Environment", var.environment, { stat = "Maximum", label = "Data volume used %" }], ["AWS/EC2", "StatusCheckFailed", "InstanceId", var.qdrant_instance_id, { stat = "Maximum", yAxis = "right" }]] } },
+      { type = "metric", x = 12, y = 12, width = 12, height = 6, properties = { title = local.qdrant_nodes > 1 ? "Vector store (Qdrant cluster)" : "Vector store (Qdrant node)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = concat([], [for i in range(local.qdrant_nodes) : [["AWS/EC2", "CPUUtilization", "InstanceId", var.qdrant_instance_ids[i], { stat = "Average", label = "qdrant-${i} CPU %" }], [local.qdrant_disk.namespace, local.qdrant_disk.name, "Environment", var.environment, "Node", "qdrant-${i}", { stat = "Maximum", label = "qdrant-${i} data volume used %" }], ["AWS/EC2", "StatusCheckFailed", "InstanceId", var.qdrant_instance_ids[i], { stat = "Maximum", yAxis = "right", label = "qdrant-${i} status check failed" }]]]...) } },
     ])
   })
 }

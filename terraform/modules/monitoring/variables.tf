@@ -38,10 +38,21 @@ variable "vector_store_engine" {
   }
 }
 
-variable "qdrant_instance_id" {
-  description = "qdrant only: the Qdrant node's instance id for its status-check alarm (required with qdrant)."
-  type        = string
-  default     = ""
+variable "qdrant_node_count" {
+  description = "qdrant only: number of Qdrant nodes, each with its own status-check and data-volume alarm."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 9], var.qdrant_node_count)
+    error_message = "qdrant_node_count must be 1, 3, 5, 7 or 9."
+  }
+}
+
+variable "qdrant_instance_ids" {
+  description = "qdrant only: the Qdrant nodes' instance ids in node order (one per node)."
+  type        = list(string)
+  default     = []
 }
 
 variable "alert_emails" {
