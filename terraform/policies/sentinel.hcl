@@ -70,6 +70,11 @@ policy "deletion-protection-prod" {
   enforcement_level = "hard-mandatory"
 }
 
+policy "backup-coverage-prod" {
+  source            = "./backup-coverage-prod.sentinel"
+  enforcement_level = "hard-mandatory"
+}
+
 policy "vpc-flow-logs" {
   source            = "./vpc-flow-logs.sentinel"
   enforcement_level = "advisory"

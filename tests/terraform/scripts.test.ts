@@ -292,6 +292,7 @@ describe("terraform: scripts and boot templates", function () {
             "no-open-ingress",
             "tls-listener-policy",
             "deletion-protection-prod",
+            "backup-coverage-prod",
         ];
         let policies: Map<string, HclBody>;
         let modules: Map<string, HclBody>;

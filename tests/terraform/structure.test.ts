@@ -62,6 +62,10 @@ function unresolvedReferences(module: TerraformModule, tree: TerraformTree): str
     const problems: string[] = [];
     for (const ref of module.references) {
         const parts = ref.split(".");
+        // module.<name>[0].<output> (a module with count) reads as module.<name>.0.<output>.
+        if (parts[0] === "module" && /^[0-9]+$/.test(parts[2] ?? "")) {
+            parts.splice(2, 1);
+        }
         const [root, name, attribute] = parts;
         if (BUILTIN_ROOTS.has(root) || module.iterators.has(root)) {
             continue;

@@ -11,7 +11,7 @@ locals {
   retention = { staging = { daily = 7, monthly = 0 }, prod = { daily = 35, monthly = 365 } }[var.environment]
   schedules = { daily = "cron(0 3 * * ? *)", monthly = "cron(0 4 1 * ? *)" }
   windows   = { start_minutes = 60, completion_minutes = 360 }
-  rules     = { for kind, days in local.retention : kind => { days = days, schedule = local.schedules[kind] } if days > 0 }
+  rules     = { for kind, days in local.retention : kind => days if days > 0 }
 
   # Backup job states that mean no complete recovery point.
   failed_job_states = ["FAILED", "ABORTED", "EXPIRED", "PARTIAL"]
@@ -66,14 +66,14 @@ resource "aws_backup_plan" "this" {
     content {
       rule_name                    = rule.key
       target_vault_name            = aws_backup_vault.this.name
-      schedule                     = rule.value.schedule
+      schedule                     = local.schedules[rule.key]
       schedule_expression_timezone = "Etc/UTC"
       start_window                 = local.windows.start_minutes
       completion_window            = local.windows.completion_minutes
       recovery_point_tags          = merge(var.tags, { BackupRule = rule.key })
 
       lifecycle {
-        delete_after = rule.value.days
+        delete_after = rule.value
       }
     }
   }

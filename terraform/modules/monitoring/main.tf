@@ -79,7 +79,7 @@ data "aws_iam_policy_document" "alerts_key" {
 
     principals {
       type        = "Service"
-      identifiers = local.services
+      identifiers = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "aps.amazonaws.com", "events.amazonaws.com"]
     }
 
     condition {
