@@ -8,6 +8,8 @@ import { ProgramRun } from "../tools/lib/mock-runtime";
 import { PlainResource, onlyResource, outputOf, resourcesOfType, runWith, shippedStack } from "./support/stacks";
 import { QDRANT_COLLECTION_DEFAULTS, QDRANT_P2P_PORT, qdrantPeerUri } from "../components/qdrant-topology";
 import { QDRANT_HEALTH_CHECK } from "../components/qdrant-load-balancer";
+import { shellcheck } from "./support/shell";
+import { debianPackage, requireTool } from "./support/tools";
 
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
@@ -128,6 +130,27 @@ describe("Qdrant cluster (prod: qdrantNodeCount 3)", () => {
         expect(ingressOf(qdrant).map((r) => [r.props.fromPort, r.props.referencedSecurityGroupId])).to.have.deep.members([[6333, lb], [6334, lb], [6335, qdrant]]);
         const nodeEgress = resourcesOfType(run, EGRESS).filter((r) => r.props.securityGroupId === nodes && [6333, 6334].includes(r.props.fromPort as number));
         expect(nodeEgress.map((r) => [r.props.fromPort, r.props.referencedSecurityGroupId])).to.have.deep.members([[6333, lb], [6334, lb]]);
+    });
+
+    it("every node's boot script, and the scripts it installs, pass bash -n and shellcheck", async function () {
+        const run = await shippedStack("prod");
+        const scripts: [string, string][] = [];
+        for (const instance of qdrantInstances(run)) {
+            const userData = instance.props.userData as string;
+            scripts.push([instance.name, userData]);
+            for (const name of ["qdrant-run", "qdrant-snapshot", "qdrant-data-volume"]) {
+                const start = userData.indexOf(`cat > /usr/local/bin/${name} <<'SCRIPT'\n`);
+                expect(start, name).to.be.greaterThan(0);
+                scripts.push([`${instance.name}: ${name}`, userData.slice(userData.indexOf("\n", start) + 1, userData.indexOf("\nSCRIPT\n", start) + 1)]);
+            }
+        }
+        for (const [label, script] of scripts) {
+            expect(spawnSync("bash", ["-n"], { input: script }).status, label).to.equal(0);
+        }
+        requireTool(this, "shellcheck", debianPackage("shellcheck"));
+        for (const [label, script] of scripts) {
+            expect(shellcheck(script), label).to.equal("");
+        }
     });
 
     it("exposes the Qdrant instance ids and ARNs, in node order, for off-hours schedules", async () => {

@@ -60,6 +60,15 @@ describe("policy pack: prod-backup-coverage (stack)", () => {
         ]);
     });
 
+    it("prod-stateful-protected covers the backup vault: unprotected in prod is refused", async () => {
+        await pack.get().configure(envConfig("prod"));
+        const vault = (protect: boolean) => resource("aws:backup/vault:Vault", "backup-vault", { name: "memspine-prod-backup", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k", tags: tags("prod") }, { protect });
+        expect(only(await pack.get().analyze(vault(true)), "prod-stateful-protected")).to.deep.equal([]);
+        expect(only(await pack.get().analyze(vault(false)), "prod-stateful-protected").map((v) => v.detail)).to.deep.equal([
+            'aws:backup/vault:Vault "backup-vault" in prod is not protected: set the resource option protect: true.',
+        ]);
+    });
+
     it("does not apply outside prod", async () => {
         await pack.get().configure(envConfig("staging"));
         const staging = volume("scratch");

@@ -97,6 +97,8 @@ if [ -n "$${PEER_URIS}" ]; then
     for peer in "$${peers[@]}"; do
       [ "$${peer}" = "$${self}" ] && continue
       address="$${peer#http://}"
+      # The probe's $1/$2 are the inner shell's arguments, expanded there (not here).
+      # shellcheck disable=SC2016
       if timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$${address%:*}" "$${address##*:}" 2>/dev/null; then
         bootstrap="$${peer}"
         break
