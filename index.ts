@@ -11,6 +11,7 @@ import { Monitoring } from "./components/monitoring";
 import { CUSTOMER_MANAGED_KEY_ENVIRONMENTS, DataKey } from "./components/data-key";
 import { Backups } from "./components/backups";
 import { BACKUP_RETENTION } from "./components/backup-retention";
+import { KeyValueStore } from "./components/kv-store";
 
 const config = loadConfig();
 const env = config.environment;
@@ -47,6 +48,15 @@ const vectorStore = new VectorStore("vector-store", {
     tags: config.tags,
 });
 
+const kvStore = new KeyValueStore("kv-store", {
+    environment: env,
+    settings: config.kv,
+    vpcId: network.vpcId,
+    privateSubnetIds: network.privateSubnetIds,
+    nodeSecurityGroupId: securityGroups.nodeSecurityGroupId,
+    tags: config.tags,
+});
+
 const cluster = new MemorySpineCluster("memory-spine", {
     environment: env,
     instanceCount: config.instanceCount,
@@ -66,11 +76,13 @@ const cluster = new MemorySpineCluster("memory-spine", {
     nodeSecurityGroupId: securityGroups.nodeSecurityGroupId,
     vectorStoreEndpoint: vectorStore.endpoint,
     databaseCredentialsSecretArn: vectorStore.databaseCredentialsSecretArn,
+    kv: { url: kvStore.url, clusterMode: kvStore.topology.clusterMode },
     vault: {
         role: `memory-spine-${env}`,
         awsAuthPath: config.vault.awsAuthPath,
         openaiSecretPath: `${PROVIDER_KEYS_MOUNT}/data/${env}/openai`,
         qdrantSecretPath: config.vectorStoreEngine === "qdrant" ? `${PROVIDER_KEYS_MOUNT}/data/${env}/qdrant` : "",
+        kvSecretPath: `${PROVIDER_KEYS_MOUNT}/data/${env}/kv`,
     },
     dataKeyArn: dataKey?.keyArn,
     tags: config.tags,
@@ -84,6 +96,7 @@ const secrets = new VaultSecrets("vault-secrets", {
     nodeRoleArn: cluster.nodeRoleArn,
     openai: config.openai,
     qdrantApiKey: vectorStore.qdrantApiKey,
+    kvAuthToken: kvStore.authToken,
 });
 
 const monitoring = new Monitoring("monitoring", {
@@ -95,6 +108,7 @@ const monitoring = new Monitoring("monitoring", {
     targetGroupArnSuffix: cluster.targetGroupArnSuffix,
     autoScalingGroupName: cluster.autoScalingGroupName,
     nodeRoleName: cluster.nodeRoleName,
+    kv: { replicationGroupId: kvStore.replicationGroupId, memberClusterIds: kvStore.topology.memberClusterIds, replicas: config.kv.replicas },
     tags: config.tags,
 });
 
@@ -107,6 +121,8 @@ const backups = BACKUP_RETENTION[env] !== undefined
 export const apiEndpoint = cluster.apiEndpoint;
 /** Connection endpoint of the vector store (a Pulumi secret). */
 export const vectorStoreEndpoint = vectorStore.endpoint;
+/** `rediss://` endpoint of the key-value layer (primary, or configuration endpoint in cluster mode; a Pulumi secret). */
+export const kvEndpoint = kvStore.url;
 /** Security group of the Memory Spine nodes. */
 export const securityGroupId = securityGroups.nodeSecurityGroupId;
 /** DNS records to create at your DNS provider when domainName is set without hostedZoneId. */

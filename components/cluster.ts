@@ -18,6 +18,16 @@ export interface NodeVaultSettings {
     openaiSecretPath: string;
     /** Empty unless the vector store is Qdrant. */
     qdrantSecretPath: string;
+    /** KV v2 data path of the key-value layer's AUTH token. */
+    kvSecretPath: string;
+}
+
+/** Where the nodes find the key-value layer (the token comes from Vault, never from here). */
+export interface NodeKvSettings {
+    /** `rediss://<host>:6379` (a secret). */
+    url: pulumi.Input<string>;
+    /** Cluster mode: clients must speak the cluster protocol to the configuration endpoint. */
+    clusterMode: boolean;
 }
 
 /** The stack settings the cluster is built from, as validated by components/config.ts. */
@@ -35,6 +45,8 @@ export interface MemorySpineClusterArgs extends ClusterSettings {
     vectorStoreEndpoint: pulumi.Input<string>;
     /** Secrets Manager secret with the database credentials the nodes may read (pgvector). */
     databaseCredentialsSecretArn?: pulumi.Input<string>;
+    /** The key-value layer's endpoint. */
+    kv: NodeKvSettings;
     /** How the nodes log in to Vault and where their secrets live. */
     vault: NodeVaultSettings;
     /** Customer-managed key for the nodes' root volumes (prod); the AWS-managed EBS key without. */
@@ -100,8 +112,8 @@ export class MemorySpineCluster extends pulumi.ComponentResource {
         }
 
         const userData = pulumi
-            .all([args.vectorStoreEndpoint, args.databaseCredentialsSecretArn ?? ""])
-            .apply(([vectorStoreEndpoint, databaseSecretArn]) =>
+            .all([args.vectorStoreEndpoint, args.databaseCredentialsSecretArn ?? "", args.kv.url])
+            .apply(([vectorStoreEndpoint, databaseSecretArn, kvUrl]) =>
                 Buffer.from(renderTemplate("memory-spine-node.sh", {
                     environment: env,
                     vaultAddress: args.vaultAddress,
@@ -109,6 +121,9 @@ export class MemorySpineCluster extends pulumi.ComponentResource {
                     vaultRole: args.vault.role,
                     openaiSecretPath: args.vault.openaiSecretPath,
                     qdrantSecretPath: args.vault.qdrantSecretPath,
+                    kvSecretPath: args.vault.kvSecretPath,
+                    kvUrl,
+                    kvClusterMode: String(args.kv.clusterMode),
                     vectorStoreEngine: args.vectorStoreEngine,
                     vectorStoreEndpoint,
                     databaseSecretArn,

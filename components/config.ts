@@ -67,6 +67,18 @@ export interface MonitoringSettings {
     budgetEmails: string[];
 }
 
+/** Size and engine of the key-value layer (components/kv-store.ts); posture follows the environment. */
+export interface KvSettings {
+    /** ElastiCache node type, e.g. cache.r7g.large. */
+    nodeType: string;
+    /** Replicas per shard (0-5); prod needs at least one. */
+    replicas: number;
+    /** Shards; more than one turns on cluster mode. */
+    shards: number;
+    /** Valkey 8.x engine version, e.g. 8.2. */
+    engineVersion: string;
+}
+
 /** A stack's configuration after validation: every value typed, every default applied. */
 export interface StackConfig {
     environment: Environment;
@@ -89,6 +101,7 @@ export interface StackConfig {
     vectorStore: VectorStoreSettings;
     vault: VaultSettings;
     monitoring: MonitoringSettings;
+    kv: KvSettings;
     /** The OpenAI credentials, only ever as Pulumi secrets; absent when not configured. */
     openai?: { apiKey: pulumi.Output<string>; organizationId: pulumi.Output<string> };
 }
@@ -142,6 +155,12 @@ export const CONFIG_DEFAULTS = {
     enableGrafana: false,
     monthlyBudgetUsd: 0,
     budgetEmails: [] as string[],
+    // The key-value layer's defaults are staging's size, like instanceCount/instanceType;
+    // dev and prod set theirs in their stack files (Pulumi.<env>.yaml, terraform.tfvars).
+    kvNodeType: "cache.t4g.small",
+    kvReplicas: 1,
+    kvShards: 1,
+    kvEngineVersion: "8.2",
 } as const;
 
 /** Keys whose values must arrive encrypted (`pulumi config set --secret`). */
@@ -319,6 +338,7 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string> =
     const vectorStore = checkVectorStore(text, problem);
     const vault = checkVaultSettings(text, problem);
     const monitoring = checkMonitoring(raw, text, problem, isOneOf(environment, ENVIRONMENTS) ? environment : undefined);
+    const kv = checkKvStore(text, problem, isOneOf(environment, ENVIRONMENTS) ? environment : undefined);
 
     for (const key of SECRET_KEYS) {
         if (text(key) !== "" && !secretKeys.has(key)) {
@@ -360,6 +380,7 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string> =
         vectorStore,
         vault,
         monitoring,
+        kv,
         openai: openaiApiKey === "" ? undefined : {
             apiKey: pulumi.secret(openaiApiKey),
             organizationId: pulumi.secret(text("openaiOrgId")),
@@ -423,6 +444,37 @@ function checkVaultSettings(text: TextOf, problem: Report): VaultSettings {
         }
     }
     return { createAuthBackends: createAuthBackends ?? true, ...paths };
+}
+
+/**
+ * ElastiCache node families the key-value layer runs on: current generations that support Valkey 8
+ * with encryption at rest and in transit. Not r6gd: data tiering needs an LRU memory policy, and
+ * this layer evicts by LFU (see README, "Key-value layer").
+ */
+export const KV_NODE_FAMILIES = ["t3", "t4g", "m5", "m6g", "m7g", "r5", "r6g", "r7g", "c7gn"] as const;
+const KV_NODE_TYPE_PATTERN = /^cache\.([a-z0-9]+)\.(micro|small|medium|large|[0-9]*xlarge)$/;
+
+function checkKvStore(text: TextOf, problem: Report, env: Environment | undefined): KvSettings {
+    const nodeType = text("kvNodeType");
+    const family = KV_NODE_TYPE_PATTERN.exec(nodeType)?.[1];
+    if (family === undefined || !isOneOf(family, KV_NODE_FAMILIES)) {
+        problem("kvNodeType", `must be an ElastiCache node type cache.<family>.<size> of a family ${KV_NODE_FAMILIES.join(", ")}, e.g. cache.r7g.large`);
+    }
+    const replicas = parseInteger(text("kvReplicas"));
+    if (replicas === undefined || replicas > 5) {
+        problem("kvReplicas", "must be a whole number of replicas per shard from 0 to 5");
+    } else if (replicas === 0 && env === "prod") {
+        problem("kvReplicas", "must be at least 1 in prod: prod must survive the loss of a cache node (Multi-AZ with automatic failover)");
+    }
+    const shards = parseInteger(text("kvShards"));
+    if (shards === undefined || shards < 1 || shards > 500) {
+        problem("kvShards", "must be a whole number of shards from 1 to 500 (more than 1 turns on cluster mode)");
+    }
+    const engineVersion = text("kvEngineVersion");
+    if (!/^8\.[0-9]+$/.test(engineVersion)) {
+        problem("kvEngineVersion", "must be a Valkey 8.x engine version such as 8.2 (major.minor)");
+    }
+    return { nodeType, replicas: replicas ?? 0, shards: shards ?? 1, engineVersion };
 }
 
 const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;

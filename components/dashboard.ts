@@ -10,6 +10,8 @@ export interface DashboardTargets {
     autoScalingGroupName: string;
     /** pgvector: the RDS instance identifier; qdrant: the Qdrant EC2 instance ids in node order. */
     database?: { engine: "pgvector"; identifier: string } | { engine: "qdrant"; instanceIds: string[] };
+    /** The key-value layer's replication group id: its nodes' ids all start with it. */
+    kvReplicationGroupId?: string;
 }
 
 type Metric = (string | Record<string, unknown>)[];
@@ -63,5 +65,26 @@ export function dashboardBody(t: DashboardTargets): string {
         });
         widgets.push(widget(t.database.instanceIds.length > 1 ? "Vector store (Qdrant cluster)" : "Vector store (Qdrant node)", metrics, t.region, 12, 12));
     }
+    if (t.kvReplicationGroupId) {
+        widgets.push(kvWidget(t.kvReplicationGroupId, t.region, 0, 18));
+    }
     return JSON.stringify({ widgets });
+}
+
+/**
+ * The key-value layer's nodes, found by a search on the group id's words (every node id starts
+ * with it: memspine-<env>-kv-...) so that the widget follows added replicas and shards.
+ */
+function kvWidget(groupId: string, region: string, x: number, y: number) {
+    const search = (metric: string, stat: string, id: string, label: string, extra: Record<string, unknown> = {}) =>
+        [{ expression: `SEARCH('{AWS/ElastiCache,CacheClusterId} MetricName="${metric}" CacheClusterId=${groupId}', '${stat}', 300)`, id, label, ...extra }];
+    return {
+        ...widget("Key-value layer (ElastiCache Valkey, per node)", [
+            search("EngineCPUUtilization", "Average", "cpu", "engine CPU %"),
+            search("DatabaseMemoryUsagePercentage", "Maximum", "mem", "memory used %"),
+            search("Evictions", "Sum", "evict", "evictions", { yAxis: "right" }),
+            search("ReplicationLag", "Maximum", "lag", "replication lag (s)", { yAxis: "right" }),
+        ], region, x, y),
+        width: 24,
+    };
 }

@@ -6,6 +6,7 @@ import { dashboardBody } from "./dashboard";
 import { BUDGET_NOTIFICATIONS, budgetLimitUsd, budgetTagFilters } from "./budget";
 import { QDRANT_DISK_METRIC } from "./qdrant-metrics";
 import { qdrantNodeLabel } from "./qdrant-topology";
+import { KV_ALARMS } from "./kv-metrics";
 
 export interface MonitoringArgs {
     environment: Environment;
@@ -18,7 +19,16 @@ export interface MonitoringArgs {
     nodeRoleName: pulumi.Input<string>;
     /** qdrant: the Qdrant nodes' instance ids in node order, for their status-check and disk alarms. */
     qdrantInstanceIds?: pulumi.Input<string>[];
+    /** The key-value layer: its replication group and the node ids ElastiCache publishes metrics under. */
+    kv?: KvMonitoringTargets;
     tags: Tags;
+}
+
+export interface KvMonitoringTargets {
+    replicationGroupId: pulumi.Input<string>;
+    memberClusterIds: string[];
+    /** Replicas per shard: replication lag is watched only when there are replicas. */
+    replicas: number;
 }
 
 /** Services that publish to the alarm topic (and so must use its key). */
@@ -70,7 +80,32 @@ export function alarmSpecs(args: MonitoringArgs): AlarmSpec[] {
             );
         });
     }
+    if (args.kv !== undefined) {
+        specs.push(...kvAlarmSpecs(args.kv));
+    }
     return specs;
+}
+
+/**
+ * One alarm per cache node and metric: ElastiCache publishes per node, and a hot shard or a
+ * lagging replica shows on one node only. The node id is the alarm's suffix after `kv-<metric>-`.
+ */
+export function kvAlarmSpecs(kv: KvMonitoringTargets): AlarmSpec[] {
+    const ns = "AWS/ElastiCache";
+    return kv.memberClusterIds.flatMap((node) => {
+        const dimensions = { CacheClusterId: node };
+        const short = node.replace(/^.*?-kv-/, "");
+        const specs: AlarmSpec[] = [
+            { suffix: `kv-engine-cpu-${short}`, description: `cache node ${node}: Valkey engine CPU above ${KV_ALARMS.engineCpuPercent}% (add shards or a larger kvNodeType)`, namespace: ns, metricName: "EngineCPUUtilization", statistic: "Average", period: 300, evaluationPeriods: 3, threshold: KV_ALARMS.engineCpuPercent, comparisonOperator: "GreaterThanThreshold", dimensions },
+            { suffix: `kv-memory-${short}`, description: `cache node ${node}: more than ${KV_ALARMS.memoryPercent}% of maxmemory used (the working set outgrows kvNodeType)`, namespace: ns, metricName: "DatabaseMemoryUsagePercentage", statistic: "Maximum", period: 300, evaluationPeriods: 3, threshold: KV_ALARMS.memoryPercent, comparisonOperator: "GreaterThanThreshold", dimensions },
+            { suffix: `kv-evictions-${short}`, description: `cache node ${node}: more than ${KV_ALARMS.evictionsPer5Min} keys evicted per 5 minutes`, namespace: ns, metricName: "Evictions", statistic: "Sum", period: 300, evaluationPeriods: 2, threshold: KV_ALARMS.evictionsPer5Min, comparisonOperator: "GreaterThanThreshold", dimensions },
+        ];
+        if (kv.replicas > 0) {
+            // Only the replica of the moment reports lag; the primary's missing data is not breaching.
+            specs.push({ suffix: `kv-replication-lag-${short}`, description: `cache node ${node}: replica more than ${KV_ALARMS.replicationLagSeconds} s behind its primary`, namespace: ns, metricName: "ReplicationLag", statistic: "Maximum", period: 60, evaluationPeriods: 5, threshold: KV_ALARMS.replicationLagSeconds, comparisonOperator: "GreaterThanThreshold", dimensions });
+        }
+        return specs;
+    });
 }
 
 /** The pgvector RDS instance identifier (components/vector-store.ts names it so). */
@@ -239,8 +274,8 @@ export class Monitoring extends pulumi.ComponentResource {
         const dashboard = new aws.cloudwatch.Dashboard(`${base}-dashboard`, {
             dashboardName: base,
             dashboardBody: pulumi
-                .all([region, args.loadBalancerArnSuffix, args.targetGroupArnSuffix, args.autoScalingGroupName, pulumi.all(args.qdrantInstanceIds ?? [])])
-                .apply(([r, lb, tg, asg, qdrant]) => dashboardBody({
+                .all([region, args.loadBalancerArnSuffix, args.targetGroupArnSuffix, args.autoScalingGroupName, pulumi.all(args.qdrantInstanceIds ?? []), args.kv?.replicationGroupId])
+                .apply(([r, lb, tg, asg, qdrant, kvGroup]) => dashboardBody({
                     environment: env,
                     region: r,
                     loadBalancerArnSuffix: lb,
@@ -249,6 +284,7 @@ export class Monitoring extends pulumi.ComponentResource {
                     database: args.vectorStoreEngine === "pgvector"
                         ? { engine: "pgvector", identifier: pgvectorIdentifier(env) }
                         : qdrant.length > 0 ? { engine: "qdrant", instanceIds: qdrant } : undefined,
+                    kvReplicationGroupId: kvGroup,
                 })),
         }, parent);
         this.dashboardName = dashboard.dashboardName;

@@ -22,6 +22,8 @@ export interface VaultSecretsArgs {
     openai?: { apiKey: pulumi.Output<string>; organizationId: pulumi.Output<string> };
     /** Qdrant's API key, kept next to the provider keys for the nodes. */
     qdrantApiKey?: pulumi.Output<string>;
+    /** The key-value layer's AUTH token, kept next to the provider keys for the nodes. */
+    kvAuthToken?: pulumi.Output<string>;
 }
 
 /**
@@ -75,6 +77,16 @@ export class VaultSecrets extends pulumi.ComponentResource {
                 mount: mount.path,
                 name: `${env}/qdrant`,
                 dataJson: pulumi.secret(args.qdrantApiKey.apply((apiKey) => JSON.stringify({ api_key: apiKey }))),
+            }, options);
+        }
+
+        if (args.kvAuthToken) {
+            // Follows the token Pulumi manages: a rotation (README) updates the entry, and the
+            // nodes' Vault Agent renders the new token.
+            new vault.kv.SecretV2(`${this.roleName}-kv`, {
+                mount: mount.path,
+                name: `${env}/kv`,
+                dataJson: pulumi.secret(args.kvAuthToken.apply((token) => JSON.stringify({ auth_token: token }))),
             }, options);
         }
 

@@ -7,18 +7,30 @@ import type { ProgramRun } from "../tools/lib/mock-runtime";
 import { prometheusRules, alertManagerDefinition, PUBLISHING_SERVICES } from "../components/monitoring";
 import { CONFIG_DEFAULTS, MonitoringSettings } from "../components/config";
 import { QDRANT_DISK_METRIC } from "../components/qdrant-metrics";
+import { KV_ALARMS } from "../components/kv-metrics";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const TOPIC = "aws:sns/topic:Topic";
 
+/** Key-value layer alarms per cache node (001 = primary at creation); replication lag only with replicas. */
+function kvAlarms(nodes: string[], replicas: boolean): Record<string, number> {
+    return Object.fromEntries(nodes.flatMap((node) => [
+        [`kv-engine-cpu-${node}`, KV_ALARMS.engineCpuPercent],
+        [`kv-memory-${node}`, KV_ALARMS.memoryPercent],
+        [`kv-evictions-${node}`, KV_ALARMS.evictionsPer5Min],
+        ...(replicas ? [[`kv-replication-lag-${node}`, KV_ALARMS.replicationLagSeconds]] : []),
+    ]));
+}
+
 /** Alarm thresholds each shipped stack configures (Pulumi.<env>.yaml over the defaults). */
 const EXPECTED: Record<ShippedStack, Record<string, number>> = {
-    dev: { "target-5xx": 50, "elb-5xx": 50, "unhealthy-hosts": 0, "p95-latency": 2, "cpu-high": 90, "db-cpu": 80, "db-free-storage": 10 * 1024 ** 3, "db-connections": 50 },
-    staging: { "target-5xx": 20, "elb-5xx": 20, "unhealthy-hosts": 0, "p95-latency": 1.5, "cpu-high": 85, "qdrant-0-status-check": 0, "qdrant-0-disk-used": 80 },
+    dev: { "target-5xx": 50, "elb-5xx": 50, "unhealthy-hosts": 0, "p95-latency": 2, "cpu-high": 90, "db-cpu": 80, "db-free-storage": 10 * 1024 ** 3, "db-connections": 50, ...kvAlarms(["001"], false) },
+    staging: { "target-5xx": 20, "elb-5xx": 20, "unhealthy-hosts": 0, "p95-latency": 1.5, "cpu-high": 85, "qdrant-0-status-check": 0, "qdrant-0-disk-used": 80, ...kvAlarms(["001", "002"], true) },
     // Three Qdrant nodes: every node has its own status-check and data-volume alarm.
     prod: {
         "target-5xx": 5, "elb-5xx": 5, "unhealthy-hosts": 0, "p95-latency": 0.5, "cpu-high": 75,
         "qdrant-0-status-check": 0, "qdrant-0-disk-used": 80, "qdrant-1-status-check": 0, "qdrant-1-disk-used": 80, "qdrant-2-status-check": 0, "qdrant-2-disk-used": 80,
+        ...kvAlarms(["001", "002", "003"], true),
     },
 };
 

@@ -16,6 +16,7 @@ describe("node boot script", () => {
         const values = {
             environment: "dev", vaultAddress: "v", vaultAwsAuthPath: "aws", vaultRole: "r", openaiSecretPath: "o", qdrantSecretPath: "",
             vectorStoreEngine: "qdrant", vectorStoreEndpoint: "e", databaseSecretArn: "", containerImage: "i:1", apiPort: "8788",
+            kvSecretPath: "k", kvUrl: "rediss://kv:6379", kvClusterMode: "false",
         };
         expect(() => renderTemplate("memory-spine-node.sh", { ...values, apiPort: undefined as unknown as string })).to.throw("uses @@apiPort@@ but no value was given");
         expect(() => renderTemplate("memory-spine-node.sh", { ...values, extra: "x" })).to.throw("no placeholder for: extra");

@@ -123,7 +123,7 @@ for (const stack of ["staging", "prod"] as const) {
 
         it("API key generated once, a secret in SSM, in Vault and never in plain inputs", async () => {
             const run = await shippedStack(stack);
-            onlyResource(run, "random:index/randomPassword:RandomPassword");
+            onlyResource(run, "random:index/randomPassword:RandomPassword", "-qdrant-api-key");
             const parameter = run.resources.find((r) => r.type === "aws:ssm/parameter:Parameter");
             expect(parameter?.inputs.type).to.equal("SecureString");
             expect(isSecretValue(parameter?.inputs.value), "SSM value is a Pulumi secret").to.equal(true);

@@ -11,6 +11,9 @@ VAULT_AWS_AUTH_PATH=@@vaultAwsAuthPath@@
 VAULT_ROLE=@@vaultRole@@
 OPENAI_SECRET_PATH=@@openaiSecretPath@@
 QDRANT_SECRET_PATH=@@qdrantSecretPath@@
+KV_SECRET_PATH=@@kvSecretPath@@
+KV_URL=@@kvUrl@@
+KV_CLUSTER_MODE=@@kvClusterMode@@
 VECTOR_STORE_ENGINE=@@vectorStoreEngine@@
 VECTOR_STORE_ENDPOINT=@@vectorStoreEndpoint@@
 DATABASE_SECRET_ARN=@@databaseSecretArn@@
@@ -38,9 +41,12 @@ MEMORY_SPINE_PORT=${API_PORT}
 VAULT_ADDR=${VAULT_ADDR}
 VECTOR_STORE_ENGINE=${VECTOR_STORE_ENGINE}
 VECTOR_STORE_ENDPOINT=${VECTOR_STORE_ENDPOINT}
+MEMORY_SPINE_KV_URL=${KV_URL}
+MEMORY_SPINE_KV_CLUSTER_MODE=${KV_CLUSTER_MODE}
 ENV
 
-# Vault Agent: log in with this instance's IAM role and keep the provider keys rendered.
+# Vault Agent: log in with this instance's IAM role and keep the provider keys and the
+# key-value layer's AUTH token rendered (a rotated token restarts the service below).
 # The first line marks a finished render even before anyone has written a key.
 qdrant_template=""
 if [ -n "${QDRANT_SECRET_PATH}" ]; then
@@ -74,6 +80,7 @@ MEMORY_SPINE_SECRETS_RENDERED=1
 {{ with secret "${OPENAI_SECRET_PATH}" }}OPENAI_API_KEY={{ .Data.data.api_key }}
 OPENAI_ORGANIZATION_ID={{ .Data.data.organization_id }}{{ end }}
 ${qdrant_template}
+{{ with secret "${KV_SECRET_PATH}" }}MEMORY_SPINE_KV_AUTH_TOKEN={{ .Data.data.auth_token }}{{ end }}
 EOT
 }
 HCL

@@ -1,5 +1,7 @@
 /** Security and reliability baseline (DESIGN.md). */
 import { Policies } from "@pulumi/policy";
+import { elasticacheEncrypted } from "./security/elasticache-encrypted";
+import { elasticacheMultiAzProd } from "./security/elasticache-multi-az-prod";
 import { imdsv2Required } from "./security/imdsv2-required";
 import { lbAccessLogs, lbDeletionProtectionProd, lbDropInvalidHeaders } from "./security/lb-baseline";
 import { lbTlsPolicy } from "./security/lb-tls-policy";
@@ -30,4 +32,6 @@ export const securityPolicies: Policies = [
     lbDeletionProtectionProd,
     lbAccessLogs,
     vpcFlowLogs,
+    elasticacheEncrypted,
+    elasticacheMultiAzProd,
 ];

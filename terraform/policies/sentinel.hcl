@@ -75,6 +75,16 @@ policy "backup-coverage-prod" {
   enforcement_level = "hard-mandatory"
 }
 
+policy "elasticache-encryption" {
+  source            = "./elasticache-encryption.sentinel"
+  enforcement_level = "hard-mandatory"
+}
+
+policy "elasticache-multi-az-prod" {
+  source            = "./elasticache-multi-az-prod.sentinel"
+  enforcement_level = "hard-mandatory"
+}
+
 policy "vpc-flow-logs" {
   source            = "./vpc-flow-logs.sentinel"
   enforcement_level = "advisory"

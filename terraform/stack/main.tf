@@ -1,5 +1,5 @@
-# The one composition root of the Terraform form: network -> vector store -> API cluster -> Vault
-# secrets -> monitoring. Every environment applies this same module with its own backend settings
+# The one composition root of the Terraform form: network -> vector store -> key-value layer ->
+# API cluster -> Vault secrets -> monitoring. Every environment applies this same module with its own backend settings
 # and values (terraform/environments/<env>/backend.hcl and terraform.tfvars, through
 # terraform/scripts/tf.sh), so the contract and the wiring are declared once.
 
@@ -54,6 +54,21 @@ module "vector_store" {
   tags                    = var.tags
 }
 
+module "kv_store" {
+  source = "../modules/kv-store"
+
+  environment            = var.environment
+  vpc_id                 = module.networking.vpc_id
+  private_subnet_ids     = module.networking.private_subnet_ids
+  node_security_group_id = module.memory_spine.node_security_group_id
+  kv_node_type           = var.kv_node_type
+  kv_replicas            = var.kv_replicas
+  kv_shards              = var.kv_shards
+  kv_engine_version      = var.kv_engine_version
+  auth_token             = module.secrets.kv_auth_token
+  tags                   = var.tags
+}
+
 module "memory_spine" {
   source = "../modules/memory-spine"
 
@@ -79,6 +94,8 @@ module "memory_spine" {
   schedule_time_zone     = var.schedule_time_zone
   vector_store_endpoint  = module.vector_store.endpoint
   database_secret_arn    = module.vector_store.database_secret_arn
+  kv_url                 = module.kv_store.url
+  kv_cluster_mode        = module.kv_store.cluster_mode
   vault_aws_auth_path    = var.vault_aws_auth_path
   vault_kv_mount_path    = local.provider_keys_mount
   data_kms_key_arn       = var.environment == "prod" ? module.data_key[0].key_arn : ""
@@ -111,6 +128,9 @@ module "monitoring" {
   vector_store_engine      = var.vector_store_engine
   qdrant_node_count        = var.qdrant_node_count
   qdrant_instance_ids      = module.vector_store.qdrant_instance_ids
+  kv_replication_group_id  = module.kv_store.replication_group_id
+  kv_member_cluster_ids    = module.kv_store.member_cluster_ids
+  kv_replicas              = var.kv_replicas
   alert_emails             = var.alert_emails
   pager_endpoint           = var.pager_endpoint
   alarm_server_error_count = var.alarm_server_error_count

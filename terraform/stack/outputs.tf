@@ -9,6 +9,12 @@ output "vector_store_endpoint" {
   sensitive   = true
 }
 
+output "kv_endpoint" {
+  description = "rediss:// endpoint of the key-value layer (primary, or configuration endpoint in cluster mode)."
+  value       = module.kv_store.url
+  sensitive   = true
+}
+
 output "security_group_id" {
   description = "Security group attached to Memory Spine nodes."
   value       = module.memory_spine.node_security_group_id

@@ -3,7 +3,7 @@ import { runWith, shippedStack, SHIPPED_STACKS } from "../support/stacks";
 import type { ProgramRun } from "../../tools/lib/mock-runtime";
 import { loadTerraform, TerraformTree } from "./helpers/terraform";
 import { COMPONENT_MODULES, TERRAFORM_MODULE_OVERRIDES, TERRAFORM_TYPES } from "./helpers/type-map";
-import { alarmSpecs } from "../../components/monitoring";
+import { alarmSpecs, kvAlarmSpecs } from "../../components/monitoring";
 import type { MonitoringSettings } from "../../components/config";
 
 /** Pulumi type tokens the program registers, grouped by the component that owns them. */
@@ -41,6 +41,7 @@ describe("resource parity: every Pulumi resource type has its Terraform counterp
         ...SHIPPED_STACKS.map((stack) => ({ label: stack, run: () => shippedStack(stack) })),
         // Each stack exercises one vector store; cover the other engine in prod posture too.
         { label: "prod with pgvector", run: () => runWith({ stack: "prod", overrides: { vectorStoreEngine: "pgvector" } }) },
+        { label: "staging with the key-value layer in cluster mode", run: () => runWith({ stack: "staging", overrides: { kvShards: 3 } }) },
         { label: "dev with existing VPC", run: () => runWith({ stack: "dev", overrides: { existingVpcId: "vpc-0123456789abcdef0", existingPublicSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"], existingPrivateSubnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"] } }) },
     ];
     for (const { label, run } of runs) {
@@ -122,6 +123,23 @@ describe("resource parity: every Pulumi resource type has its Terraform counterp
         expect(status?.dimensions).to.deep.equal({ InstanceId: "${var.qdrant_instance_ids[count.index]}" });
         expect(disk?.alarm_name).to.equal("${local.name}-qdrant-${count.index}-disk-used");
         expect(disk?.dimensions).to.deep.equal({ Environment: "${var.environment}", Node: "qdrant-${count.index}" });
+    });
+
+    it("the key-value layer's per-node alarms are the same in both forms: metric, statistic, periods, threshold, comparison", async () => {
+        const specs = kvAlarmSpecs({ replicationGroupId: "memspine-prod-kv", memberClusterIds: ["memspine-prod-kv-001"], replicas: 1 });
+        const monitoring = (await loadTerraform()).modules.get("monitoring");
+        const terraform = monitoring?.locals.get("kv_alarm_metrics") as Record<string, Record<string, unknown>>;
+        expect(Object.keys(terraform).map((metric) => `kv-${metric}-001`).sort()).to.deep.equal(specs.map((s) => s.suffix).sort());
+        for (const spec of specs) {
+            const alarm = terraform[spec.suffix.replace(/^kv-/, "").replace(/-001$/, "")];
+            expect(spec.namespace).to.equal("AWS/ElastiCache");
+            expect(spec.dimensions).to.deep.equal({ CacheClusterId: "memspine-prod-kv-001" });
+            expect({ metric: alarm.metric, statistic: alarm.statistic, period: alarm.period, periods: alarm.periods, threshold: alarm.threshold, operator: alarm.operator }, spec.suffix)
+                .to.deep.equal({ metric: spec.metricName, statistic: spec.statistic, period: spec.period, periods: spec.evaluationPeriods, threshold: spec.threshold, operator: spec.comparisonOperator });
+        }
+        // Without replicas neither form watches replication lag (the kv_alarms filter and kvAlarmSpecs agree).
+        expect(kvAlarmSpecs({ replicationGroupId: "g", memberClusterIds: ["g-001"], replicas: 0 }).map((s) => s.metricName)).to.not.include("ReplicationLag");
+        expect(String(monitoring?.locals.get("kv_alarms"))).to.contain('if pair[1] != "replication-lag" || var.kv_replicas > 0');
     });
 
     it("the Vault provider is explicit in the root every environment applies, without a token", async () => {

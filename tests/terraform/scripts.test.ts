@@ -69,6 +69,9 @@ const SAMPLE_NODE_VALUES: Record<string, string> = {
     vault_role: "memory-spine-dev",
     openai_secret_path: "secret/ai-providers/data/dev/openai",
     qdrant_secret_path: "",
+    kv_secret_path: "secret/ai-providers/data/dev/kv",
+    kv_url: "rediss://master.memspine-dev-kv.abc123.use1.cache.amazonaws.com:6379",
+    kv_cluster_mode: "false",
     vector_store_engine: "pgvector",
     vector_store_endpoint: "memspine-dev-pgvector.abc.us-east-1.rds.amazonaws.com:5432",
     database_secret_arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1",
@@ -235,6 +238,17 @@ describe("terraform: scripts and boot templates", function () {
             expect(script).to.contain("systemctl enable --now qdrant-snapshot.timer");
         });
 
+        it("the node script is the Pulumi program's, line for line below the header (key-value layer included)", function () {
+            const camel = (key: string) => key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+            const pulumiValues = Object.fromEntries(Object.entries(SAMPLE_NODE_VALUES).map(([k, v]) => [camel(k), v]));
+            const pulumiScript = renderPulumiTemplate("memory-spine-node.sh", pulumiValues);
+            const terraformScript = renderTemplate(fs.readFileSync(NODE_TEMPLATE, "utf8"), quoted(SAMPLE_NODE_VALUES));
+            const body = (script: string) => script.slice(script.indexOf("set -euo pipefail"));
+            expect(body(terraformScript)).to.equal(body(pulumiScript));
+            expect(terraformScript).to.contain("MEMORY_SPINE_KV_URL=${KV_URL}");
+            expect(terraformScript).to.contain('{{ with secret "${KV_SECRET_PATH}" }}MEMORY_SPINE_KV_AUTH_TOKEN={{ .Data.data.auth_token }}{{ end }}');
+        });
+
         it("the Qdrant script is the Pulumi program's, line for line below the header", function () {
             const camel = (key: string) => key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
             const pulumiValues = Object.fromEntries(Object.entries(SAMPLE_QDRANT_VALUES).map(([k, v]) => [camel(k), v]));
@@ -293,6 +307,8 @@ describe("terraform: scripts and boot templates", function () {
             "tls-listener-policy",
             "deletion-protection-prod",
             "backup-coverage-prod",
+            "elasticache-encryption",
+            "elasticache-multi-az-prod",
         ];
         let policies: Map<string, HclBody>;
         let modules: Map<string, HclBody>;
@@ -384,6 +400,20 @@ describe("terraform: scripts and boot templates", function () {
                 }
             });
         }
+
+        it("the ElastiCache twins judge what the pack judges: encryption, TLS required, AUTH or RBAC; prod Multi-AZ, failover, a replica, a final snapshot", function () {
+            const encryption = fs.readFileSync(path.join(POLICY_DIR, "elasticache-encryption.sentinel"), "utf8");
+            for (const needle of ['"aws_elasticache_replication_group"', '"aws_elasticache_serverless_cache"', "at_rest_encryption_enabled", "transit_encryption_enabled", 'transit_encryption_mode else "required") is not "preferred"', '"auth_token"', '"user_group_ids"', '"user_group_id"', '"memcached"', '"valkey"']) {
+                expect(encryption, needle).to.contain(needle);
+            }
+            const multiAz = fs.readFileSync(path.join(POLICY_DIR, "elasticache-multi-az-prod.sentinel"), "utf8");
+            for (const needle of ["multi_az_enabled", "automatic_failover_enabled", "num_cache_clusters else 1) >= 2", "replicas_per_node_group else 0) >= 1", 'param environments default ["prod"]']) {
+                expect(multiAz, needle).to.contain(needle);
+            }
+            const pack = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "policy-pack", "config", "prod.json"), "utf8")) as Record<string, Record<string, unknown>>;
+            expect(pack["elasticache-multi-az-prod"].environments).to.deep.equal(["prod"]);
+            expect(fs.readFileSync(path.join(POLICY_DIR, "deletion-protection-prod.sentinel"), "utf8")).to.contain('(rc.type is "aws_elasticache_replication_group" and (rc.change.after.final_snapshot_identifier else "") is "")');
+        });
 
         it("policy blocks set only source, enforcement_level and params", function () {
             const keys = [...policies.values()].flatMap((p) => Object.keys(p));

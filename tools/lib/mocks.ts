@@ -75,8 +75,25 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
                 endpoint: `${inputs.identifier}.c${hex(name, 11)}.${MOCK_REGION}.rds.amazonaws.com:5432`,
                 masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:secret:rds!db-${hex(name, 8)}`, secretStatus: "active" }],
             };
-        case "random:index/randomPassword:RandomPassword":
-            return { result: `mock-${hex(name, 24)}` };
+        case "aws:elasticache/replicationGroup:ReplicationGroup": {
+            const groupId = String(inputs.replicationGroupId);
+            const dns = `${hex(name, 6)}.${MOCK_REGION.replace(/-/g, "").replace("useast1", "use1")}.cache.amazonaws.com`;
+            const clusterMode = inputs.clusterMode === "enabled";
+            return {
+                ...common,
+                arn: `arn:aws:elasticache:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:replicationgroup:${groupId}`,
+                id: groupId,
+                // ElastiCache answers with the primary endpoint in one-shard mode, the configuration endpoint in cluster mode.
+                primaryEndpointAddress: clusterMode ? undefined : `master.${groupId}.${dns}`,
+                readerEndpointAddress: clusterMode ? undefined : `replica.${groupId}.${dns}`,
+                configurationEndpointAddress: clusterMode ? `clustercfg.${groupId}.${dns}` : undefined,
+            };
+        }
+        case "random:index/randomPassword:RandomPassword": {
+            // As long as asked for (tests check lengths against provider limits), alphanumeric.
+            const length = typeof inputs.length === "number" ? inputs.length : 24;
+            return { result: `mock${hex(name, 24).repeat(Math.ceil(length / 24))}`.slice(0, Math.max(length, 5)) };
+        }
         case "vault:index/mount:Mount":
         case "vault:index/authBackend:AuthBackend":
             return { path: inputs.path };

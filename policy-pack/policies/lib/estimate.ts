@@ -5,7 +5,8 @@
  * configuration, at desired capacity, at max size, and at desired capacity under the group's
  * scheduled actions), EC2 instances (+ root and EBS block devices), EBS volumes, RDS instances
  * (+ storage; Multi-AZ doubles both), RDS cluster instances, EKS managed node groups, Application
- * Load Balancers (hours + an assumed LCU count) and NAT gateways. A counted resource whose SKU has
+ * Load Balancers (hours + an assumed LCU count), NAT gateways and ElastiCache replication groups
+ * (node-hours by engine and node type). A counted resource whose SKU has
  * no price is listed as unpriced, never counted as zero; so are the parts billed by use that the
  * price file cannot know (spot hours, Aurora storage and I/O, AWS Backup storage).
  */
@@ -413,6 +414,24 @@ function estimateNodeGroup(ctx: Context, r: StackResource): void {
     addUnpriced(ctx, r, `EBS node disks ${asNumber(r.props["diskSize"]) ?? 20} GB x${desired}`, "the disk type is chosen by the node group's AMI");
 }
 
+/** Node-hours of an ElastiCache replication group: every primary and replica is a billed node. */
+function estimateReplicationGroup(ctx: Context, r: StackResource): void {
+    const engine = asString(r.props["engine"]) ?? "redis";
+    const nodeType = asString(r.props["nodeType"]);
+    const shards = asNumber(r.props["numNodeGroups"]);
+    const nodes = shards !== undefined
+        ? shards * ((asNumber(r.props["replicasPerNodeGroup"]) ?? 0) + 1)
+        : asNumber(r.props["numCacheClusters"]) ?? 1;
+    const item = `ElastiCache ${engine} ${nodeType ?? "?"} x${nodes}`;
+    const price = nodeType ? ctx.prices.elasticacheNodeHourly[engine]?.[nodeType] : undefined;
+    if (price === undefined) {
+        addUnpriced(ctx, r, item, `no price for engine "${engine}" and node type "${nodeType ?? "not set"}" in prices.json`);
+        return;
+    }
+    const hours = ctx.prices.hoursPerMonth * nodes;
+    addLine(ctx, r, item, `elasticache:${engine}:${nodeType}`, "hour", price, hours, hours);
+}
+
 function estimateLoadBalancer(ctx: Context, r: StackResource): void {
     const lbType = asString(r.props["loadBalancerType"]) ?? "application";
     const price = ctx.prices.loadBalancer[lbType];
@@ -457,6 +476,10 @@ export function estimateMonthlyCost(
             estimateLoadBalancer(ctx, r);
         } else if (r.type === AWS.backupPlan) {
             addUnpriced(ctx, r, "AWS Backup storage (recovery points)", "billed per GB-month of snapshot data actually kept, not estimated");
+        } else if (r.type === AWS.elasticacheReplicationGroup) {
+            estimateReplicationGroup(ctx, r);
+        } else if (r.type === AWS.elasticacheServerlessCache) {
+            addUnpriced(ctx, r, `ElastiCache serverless ${asString(r.props["engine"]) ?? "?"}`, "serverless caches are billed by data stored and ECPUs used, not estimated");
         } else if (r.type === AWS.natGateway) {
             addLine(ctx, r, "NAT gateway hours", "nat:hour", "hour", prices.natGatewayHourly, hours, hours);
         }

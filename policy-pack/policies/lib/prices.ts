@@ -31,6 +31,8 @@ export interface PriceData {
     /** By load balancer type ("application"). */
     loadBalancer: Record<string, { hourly: PriceEntry; lcuHourly: PriceEntry }>;
     natGatewayHourly: PriceEntry;
+    /** ElastiCache on-demand node, $/hour, by engine (valkey, redis) then node type (with `cache.`). */
+    elasticacheNodeHourly: Record<string, Record<string, PriceEntry>>;
     notes: string[];
 }
 
@@ -76,6 +78,11 @@ export function validatePriceData(data: PriceData): string[] {
         checkEntry(data, `loadBalancer.${k}.lcuHourly`, v.lcuHourly, errors);
     }
     checkEntry(data, "natGatewayHourly", data.natGatewayHourly, errors);
+    for (const [engine, nodeTypes] of Object.entries(data.elasticacheNodeHourly ?? {})) {
+        for (const [k, v] of Object.entries(nodeTypes)) {
+            checkEntry(data, `elasticacheNodeHourly.${engine}.${k}`, v, errors);
+        }
+    }
     return errors;
 }
 

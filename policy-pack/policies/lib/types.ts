@@ -25,6 +25,8 @@ export const AWS = {
     acmCertificate: "aws:acm/certificate:Certificate",
     backupPlan: "aws:backup/plan:Plan",
     backupSelection: "aws:backup/selection:Selection",
+    elasticacheReplicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
+    elasticacheServerlessCache: "aws:elasticache/serverlessCache:ServerlessCache",
 } as const;
 
 /**

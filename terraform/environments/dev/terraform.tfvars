@@ -21,3 +21,6 @@ alarm_server_error_count = 50
 alarm_latency_ms         = 2000
 alarm_cpu_percent        = 90
 alarm_db_connections     = 50
+# Key-value layer (ElastiCache Valkey): node type and replicas per shard, one shard.
+kv_node_type = "cache.t4g.micro"
+kv_replicas  = 0

@@ -29,3 +29,6 @@ alarm_server_error_count = 5
 alarm_latency_ms         = 500
 alarm_cpu_percent        = 75
 enable_grafana           = true
+# Key-value layer (ElastiCache Valkey): node type and replicas per shard, one shard.
+kv_node_type = "cache.r7g.large"
+kv_replicas  = 2

@@ -23,3 +23,6 @@ alert_emails = [
 ]
 alarm_server_error_count = 20
 alarm_latency_ms         = 1500
+# Key-value layer (ElastiCache Valkey): node type and replicas per shard, one shard.
+kv_node_type = "cache.t4g.small"
+kv_replicas  = 1

@@ -51,6 +51,9 @@ locals {
     vault_role            = "memory-spine-${var.environment}"
     openai_secret_path    = "${var.vault_kv_mount_path}/data/${var.environment}/openai"
     qdrant_secret_path    = var.vector_store_engine == "qdrant" ? "${var.vault_kv_mount_path}/data/${var.environment}/qdrant" : ""
+    kv_secret_path        = "${var.vault_kv_mount_path}/data/${var.environment}/kv"
+    kv_url                = var.kv_url
+    kv_cluster_mode       = tostring(var.kv_cluster_mode)
     vector_store_engine   = var.vector_store_engine
     vector_store_endpoint = var.vector_store_endpoint
     database_secret_arn   = var.database_secret_arn

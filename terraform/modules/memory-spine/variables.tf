@@ -205,6 +205,18 @@ variable "database_secret_arn" {
   default     = ""
 }
 
+variable "kv_url" {
+  description = "rediss:// endpoint of the key-value layer (modules/kv-store), handed to the nodes at boot."
+  type        = string
+  sensitive   = true
+}
+
+variable "kv_cluster_mode" {
+  description = "Whether the key-value layer runs in cluster mode (clients must speak the cluster protocol)."
+  type        = bool
+  default     = false
+}
+
 variable "vault_aws_auth_path" {
   description = "Mount path of Vault's AWS auth backend (IAM type) the nodes log in with."
   type        = string

@@ -46,11 +46,45 @@ locals {
     disk-used    = { description = "has a data volume more than ${local.qdrant_disk.alarm_percent}% full: grow qdrant_volume_size_gb", namespace = local.qdrant_disk.namespace, metric = local.qdrant_disk.name, statistic = "Maximum", period = local.qdrant_disk.interval_seconds, periods = 2, threshold = local.qdrant_disk.alarm_percent, operator = "GreaterThanThreshold" }
   }
   qdrant_nodes = var.vector_store_engine == "qdrant" ? var.qdrant_node_count : 0
-  # Common alarms, plus the engine's own. The set depends on the engine only: an instance id is
-  # unknown until apply, and for_each keys must be known at plan time.
-  alarms = {
+
+  # The key-value layer: one alarm per cache node and metric (ElastiCache publishes per node, and a
+  # hot shard or a lagging replica shows on one node only); the same levels as KV_ALARMS in
+  # components/kv-metrics.ts. Replication lag only with replicas.
+  kv_alarm_metrics = {
+    engine-cpu      = { description = "Valkey engine CPU above 80% (add shards or a larger kv_node_type)", metric = "EngineCPUUtilization", statistic = "Average", period = 300, periods = 3, threshold = 80, operator = "GreaterThanThreshold" }
+    memory          = { description = "more than 90% of maxmemory used (the working set outgrows kv_node_type)", metric = "DatabaseMemoryUsagePercentage", statistic = "Maximum", period = 300, periods = 3, threshold = 90, operator = "GreaterThanThreshold" }
+    evictions       = { description = "more than 1000 keys evicted per 5 minutes", metric = "Evictions", statistic = "Sum", period = 300, periods = 2, threshold = 1000, operator = "GreaterThanThreshold" }
+    replication-lag = { description = "replica more than 5 s behind its primary", metric = "ReplicationLag", statistic = "Maximum", period = 60, periods = 5, threshold = 5, operator = "GreaterThanThreshold" }
+  }
+  kv_alarms = {
+    for pair in setproduct(var.kv_member_cluster_ids, keys(local.kv_alarm_metrics)) :
+    "kv-${pair[1]}-${replace(pair[0], "/^.*?-kv-/", "")}" => {
+      description = "cache node ${pair[0]}: ${local.kv_alarm_metrics[pair[1]].description}"
+      namespace   = "AWS/ElastiCache"
+      metric      = local.kv_alarm_metrics[pair[1]].metric
+      statistic   = local.kv_alarm_metrics[pair[1]].statistic
+      extended    = null
+      period      = local.kv_alarm_metrics[pair[1]].period
+      periods     = local.kv_alarm_metrics[pair[1]].periods
+      threshold   = local.kv_alarm_metrics[pair[1]].threshold
+      operator    = local.kv_alarm_metrics[pair[1]].operator
+      dimensions  = { CacheClusterId = pair[0] }
+    }
+    if pair[1] != "replication-lag" || var.kv_replicas > 0
+  }
+
+  # Common alarms, plus the engine's own, plus the cache nodes'. The set depends on the engine and
+  # the cache's size only: an instance id is unknown until apply, and for_each keys must be known
+  # at plan time (the node ids are derived, not read back).
+  alarms = merge({
     for key, alarm in local.all_alarms : key => alarm
     if !contains(flatten(values(local.engine_alarms)), key) || contains(local.engine_alarms[var.vector_store_engine], key)
+  }, local.kv_alarms)
+
+  # The key-value layer's nodes on the dashboard, found by a search on the group id's words (every
+  # node id starts with it), so that the widget follows added replicas and shards.
+  kv_search = { for id, metric in { cpu = ["EngineCPUUtilization", "Average", "engine CPU %"], mem = ["DatabaseMemoryUsagePercentage", "Maximum", "memory used %"], evict = ["Evictions", "Sum", "evictions"], lag = ["ReplicationLag", "Maximum", "replication lag (s)"] } :
+    id => [merge({ expression = "SEARCH('{AWS/ElastiCache,CacheClusterId} MetricName=\"${metric[0]}\" CacheClusterId=${var.kv_replication_group_id}', '${metric[1]}', 300)", id = id, label = metric[2] }, contains(["evict", "lag"], id) ? { yAxis = "right" } : {})]
   }
 }
 
@@ -226,6 +260,8 @@ resource "aws_cloudwatch_dashboard" "this" {
       { type = "metric", x = 12, y = 12, width = 12, height = 6, properties = { title = "Vector store (RDS pgvector)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Average" }], ["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Maximum" }], ["AWS/RDS", "FreeStorageSpace", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Minimum", yAxis = "right" }]] } },
       ] : [
       { type = "metric", x = 12, y = 12, width = 12, height = 6, properties = { title = local.qdrant_nodes > 1 ? "Vector store (Qdrant cluster)" : "Vector store (Qdrant node)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = concat([], [for i in range(local.qdrant_nodes) : [["AWS/EC2", "CPUUtilization", "InstanceId", var.qdrant_instance_ids[i], { stat = "Average", label = "qdrant-${i} CPU %" }], [local.qdrant_disk.namespace, local.qdrant_disk.name, "Environment", var.environment, "Node", "qdrant-${i}", { stat = "Maximum", label = "qdrant-${i} data volume used %" }], ["AWS/EC2", "StatusCheckFailed", "InstanceId", var.qdrant_instance_ids[i], { stat = "Maximum", yAxis = "right", label = "qdrant-${i} status check failed" }]]]...) } },
+      ], var.kv_replication_group_id == "" ? [] : [
+      { type = "metric", x = 0, y = 18, width = 24, height = 6, properties = { title = "Key-value layer (ElastiCache Valkey, per node)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [local.kv_search.cpu, local.kv_search.mem, local.kv_search.evict, local.kv_search.lag] } },
     ])
   })
 }

@@ -55,6 +55,24 @@ variable "qdrant_instance_ids" {
   default     = []
 }
 
+variable "kv_replication_group_id" {
+  description = "The key-value layer's replication group id (modules/kv-store), for the dashboard; empty = no cache widget."
+  type        = string
+  default     = ""
+}
+
+variable "kv_member_cluster_ids" {
+  description = "Ids of the key-value layer's nodes (modules/kv-store, known at plan time): one set of alarms per node."
+  type        = list(string)
+  default     = []
+}
+
+variable "kv_replicas" {
+  description = "Replicas per shard of the key-value layer: replication lag is watched only when there are replicas."
+  type        = number
+  default     = 1
+}
+
 variable "alert_emails" {
   description = "E-mail addresses subscribed to the alarm topic."
   type        = list(string)

@@ -52,6 +52,22 @@ resource "vault_kv_secret_v2" "qdrant" {
   data_json = jsonencode({ api_key = random_password.qdrant_api_key[0].result })
 }
 
+# The key-value layer's AUTH token: generated here so that the data modules need only the aws
+# provider (modules/kv-store takes it as a sensitive input), and kept beside the provider keys for
+# the nodes' Vault Agent. Not ignored after creation: a rotation (README: apply with
+# -replace=module.secrets.random_password.kv_auth_token) makes a new token, the cache accepts old
+# and new under the ROTATE strategy, and this entry follows.
+resource "random_password" "kv_auth_token" {
+  length  = var.kv_auth_token_length
+  special = false
+}
+
+resource "vault_kv_secret_v2" "kv" {
+  mount     = vault_mount.provider_keys.path
+  name      = "${var.environment}/kv"
+  data_json = jsonencode({ auth_token = random_password.kv_auth_token.result })
+}
+
 # KV v2 serves data at <mount>/data/<path> and metadata at <mount>/metadata/<path>: both paths
 # are derived from the mount, so that policy and mount can never disagree.
 resource "vault_policy" "memory_spine" {

@@ -28,3 +28,14 @@ output "qdrant_api_key" {
   value       = var.vector_store_engine == "qdrant" ? random_password.qdrant_api_key[0].result : ""
   sensitive   = true
 }
+
+output "kv_auth_token" {
+  description = "AUTH token of the key-value layer, for modules/kv-store."
+  value       = random_password.kv_auth_token.result
+  sensitive   = true
+}
+
+output "kv_secret_path" {
+  description = "API path the nodes read the key-value layer's AUTH token from."
+  value       = "${vault_mount.provider_keys.path}/data/${var.environment}/kv"
+}

@@ -95,3 +95,14 @@ variable "token_max_ttl_seconds" {
   type        = number
   default     = 14400
 }
+
+variable "kv_auth_token_length" {
+  description = "Length of the key-value layer's AUTH token (ElastiCache accepts 16 to 128 characters)."
+  type        = number
+  default     = 64
+
+  validation {
+    condition     = var.kv_auth_token_length >= 32 && var.kv_auth_token_length <= 128
+    error_message = "kv_auth_token_length must be from 32 to 128."
+  }
+}

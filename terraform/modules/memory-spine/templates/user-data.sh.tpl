@@ -12,6 +12,9 @@ VAULT_AWS_AUTH_PATH=${vault_aws_auth_path}
 VAULT_ROLE=${vault_role}
 OPENAI_SECRET_PATH=${openai_secret_path}
 QDRANT_SECRET_PATH=${qdrant_secret_path}
+KV_SECRET_PATH=${kv_secret_path}
+KV_URL=${kv_url}
+KV_CLUSTER_MODE=${kv_cluster_mode}
 VECTOR_STORE_ENGINE=${vector_store_engine}
 VECTOR_STORE_ENDPOINT=${vector_store_endpoint}
 DATABASE_SECRET_ARN=${database_secret_arn}
@@ -39,9 +42,12 @@ MEMORY_SPINE_PORT=$${API_PORT}
 VAULT_ADDR=$${VAULT_ADDR}
 VECTOR_STORE_ENGINE=$${VECTOR_STORE_ENGINE}
 VECTOR_STORE_ENDPOINT=$${VECTOR_STORE_ENDPOINT}
+MEMORY_SPINE_KV_URL=$${KV_URL}
+MEMORY_SPINE_KV_CLUSTER_MODE=$${KV_CLUSTER_MODE}
 ENV
 
-# Vault Agent: log in with this instance's IAM role and keep the provider keys rendered.
+# Vault Agent: log in with this instance's IAM role and keep the provider keys and the
+# key-value layer's AUTH token rendered (a rotated token restarts the service below).
 # The first line marks a finished render even before anyone has written a key.
 qdrant_template=""
 if [ -n "$${QDRANT_SECRET_PATH}" ]; then
@@ -75,6 +81,7 @@ MEMORY_SPINE_SECRETS_RENDERED=1
 {{ with secret "$${OPENAI_SECRET_PATH}" }}OPENAI_API_KEY={{ .Data.data.api_key }}
 OPENAI_ORGANIZATION_ID={{ .Data.data.organization_id }}{{ end }}
 $${qdrant_template}
+{{ with secret "$${KV_SECRET_PATH}" }}MEMORY_SPINE_KV_AUTH_TOKEN={{ .Data.data.auth_token }}{{ end }}
 EOT
 }
 HCL
