@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { TERRAFORM_ROOT } from "./helpers/terraform";
-import { hasCommand } from "../support/shell";
+import { requireTool, skipOrFail } from "../support/tools";
 
 /**
  * `terraform test` of every module that ships *.tftest.hcl files: the real Terraform evaluates the
@@ -13,8 +13,8 @@ import { hasCommand } from "../support/shell";
  *
  * Offline by construction: the provider comes from the local filesystem mirror (provider 5.100 on
  * this kind of machine, so the module's "~> 6" constraint is relaxed in a temporary copy), the
- * mock provider makes no calls, and HTTPS_PROXY points at a closed port. Terraform is no Debian
- * package, so where it (or the mirror) is absent the test is skipped and says so.
+ * mock provider makes no calls, and HTTPS_PROXY points at a closed port. Where terraform or the
+ * mirror is absent the test is skipped and says what is missing (a failure under CI=true).
  */
 const PLUGIN_DIR = "/opt/tf-plugins";
 
@@ -45,11 +45,9 @@ describe("terraform: module tests (terraform test, mocked AWS provider)", functi
 
     for (const module of modulesWithTests()) {
         it(`modules/${module}: terraform test passes`, function () {
-            if (!hasCommand("terraform") || !fs.existsSync(path.join(PLUGIN_DIR, "registry.terraform.io"))) {
-                if (this.test) {
-                    this.test.title += ` [skipped: terraform and a provider mirror at ${PLUGIN_DIR} are needed (https://developer.hashicorp.com/terraform/install)]`;
-                }
-                this.skip();
+            requireTool(this, "terraform", "https://developer.hashicorp.com/terraform/install");
+            if (!fs.existsSync(path.join(PLUGIN_DIR, "registry.terraform.io", "hashicorp", "aws"))) {
+                skipOrFail(this, `no AWS provider mirror at ${PLUGIN_DIR} (terraform init -plugin-dir needs one offline)`);
             }
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tftest-${module}-`));
             try {
