@@ -176,7 +176,8 @@ cat > /etc/systemd/system/qdrant-snapshot.service <<UNIT
 [Unit]
 Description=Upload Qdrant snapshots of $${NODE_LABEL} ($${ENVIRONMENT}) to S3
 After=qdrant.service
-Requires=qdrant.service
+# Never (re)start Qdrant for a snapshot: an operator may have stopped it on purpose.
+Requisite=qdrant.service
 RequiresMountsFor=$${DATA_DIR}
 
 [Service]
