@@ -30,6 +30,15 @@ export function budgetTagFilters(environment: Environment): { key: string; value
     ];
 }
 
+/**
+ * How the budget aggregates spend. The provider documents `filterExpression` as "Conflicts with
+ * `costFilter` and requires `metrics`": without it AWS stores a budget it cannot evaluate
+ * ("Selected metrics cannot be null", terraform-provider-aws #46866). Unblended cost is the
+ * on-demand price of each hour as it is billed, which is what the limit is set against: the policy
+ * pack's monthly estimate prices the same resources at on-demand list prices (prices.json).
+ */
+export const BUDGET_METRIC = "UnblendedCost";
+
 /** Notify at 80 % of actual spend and at 100 % of forecast spend. */
 export const BUDGET_NOTIFICATIONS = [
     { threshold: 80, notificationType: "ACTUAL" },

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Environment, MonitoringSettings, VectorStoreEngine } from "./config";
 import { resourceName, resourceTags, Tags } from "./tags";
 import { dashboardBody } from "./dashboard";
-import { BUDGET_NOTIFICATIONS, budgetLimitUsd, budgetTagFilters } from "./budget";
+import { BUDGET_METRIC, BUDGET_NOTIFICATIONS, budgetLimitUsd, budgetTagFilters } from "./budget";
 import { QDRANT_DISK_METRIC } from "./qdrant-metrics";
 import { qdrantNodeLabel } from "./qdrant-topology";
 import { KV_ALARMS } from "./kv-metrics";
@@ -356,6 +356,7 @@ export class Monitoring extends pulumi.ComponentResource {
             limitAmount: String(budgetLimitUsd(env, args.settings.monthlyBudgetUsd)),
             limitUnit: "USD",
             filterExpression: { ands: budgetTagFilters(env).map((tag) => ({ tags: tag })) },
+            metrics: BUDGET_METRIC,
             notifications: BUDGET_NOTIFICATIONS.map((n) => ({
                 comparisonOperator: "GREATER_THAN",
                 threshold: n.threshold,

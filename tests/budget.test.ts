@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { onlyResource, outputOf, runWith, shippedStack, SHIPPED_STACKS } from "./support/stacks";
-import { policyBudgetUsd } from "../components/budget";
+import { BUDGET_METRIC, policyBudgetUsd } from "../components/budget";
 import { environmentFile, loadTerraform, ROOT_MODULE_DIR, TerraformTree } from "./terraform/helpers/terraform";
 
 const BUDGET = "aws:budgets/budget:Budget";
@@ -32,6 +32,14 @@ for (const stack of SHIPPED_STACKS) {
                     { tags: { key: "Environment", values: [stack] } },
                 ],
             });
+        });
+
+        it("aggregates unblended cost, the metric its filterExpression requires", async function () {
+            // Provider typing: filterExpression "Conflicts with `costFilter` and requires `metrics`".
+            const budget = onlyResource(await shippedStack(stack), BUDGET);
+            expect(budget.props.metrics).to.equal(BUDGET_METRIC).and.to.equal("UnblendedCost");
+            expect(budget.props.costFilters).to.equal(undefined);
+            expect(budget.props.costTypes, "metrics conflicts with costTypes").to.equal(undefined);
         });
 
         it("notifies the alarm topic at 80 % actual and 100 % forecast spend", async function () {
@@ -100,6 +108,10 @@ describe("one budget number per environment: policy pack = Pulumi = Terraform", 
             expect(call).to.contain("var.monthly_budget_usd > 0 ? var.monthly_budget_usd : local.policy_budget_usd");
             const budget = tree.modules.get("monitoring")?.resources.get("aws_budgets_budget.monthly");
             expect(budget?.limit_amount).to.equal("${tostring(var.monthly_budget_usd)}");
+            // filter_expression requires metrics: the same metric as the program's, as a one-item list.
+            expect(budget?.filter_expression).to.be.an("array").that.is.not.empty;
+            expect(budget?.metrics).to.deep.equal([BUDGET_METRIC]);
+            expect(budget?.cost_filter).to.equal(undefined);
         });
     }
 });

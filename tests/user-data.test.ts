@@ -1,8 +1,6 @@
 import { expect } from "chai";
 import { execFileSync } from "child_process";
 import { renderTemplate, shellQuote } from "../components/user-data";
-import { shellcheck } from "./support/shell";
-import { requireTool, debianPackage } from "./support/tools";
 import { shippedStack, SHIPPED_STACKS, onlyResource } from "./support/stacks";
 
 describe("node boot script", () => {
@@ -22,18 +20,16 @@ describe("node boot script", () => {
         expect(() => renderTemplate("memory-spine-node.sh", { ...values, extra: "x" })).to.throw("no placeholder for: extra");
     });
 
-    it("the Qdrant node's boot script (staging) has every value and passes shellcheck", async function () {
+    it("the Qdrant node's boot script (staging) has every value (tests/artifacts.test.ts runs the real tools on it)", async function () {
         const run = await shippedStack("staging");
         const script = onlyResource(run, "aws:ec2/instance:Instance", "-qdrant-node-0").props.userData as string;
         expect(script).to.contain("ENVIRONMENT='staging'");
         expect(script).to.match(/DATA_VOLUME_ID='vol-[0-9a-f]+'/);
         expect(script).to.not.match(/@@/);
-        requireTool(this, "shellcheck", debianPackage("shellcheck"));
-        expect(shellcheck(script), "shellcheck findings").to.equal("");
     });
 
     for (const stack of SHIPPED_STACKS) {
-        it(`${stack}: renders with the stack's settings and passes shellcheck`, async function () {
+        it(`${stack}: renders with the stack's settings (tests/artifacts.test.ts runs the real tools on it)`, async function () {
             const run = await shippedStack(stack);
             const lt = onlyResource(run, "aws:ec2/launchTemplate:LaunchTemplate");
             const script = Buffer.from(lt.props.userData, "base64").toString("utf8");
@@ -42,8 +38,6 @@ describe("node boot script", () => {
             expect(script).to.match(/CONTAINER_IMAGE='ghcr\.io\/chaozcode\/memory-spine:1\.0\.0'/);
             expect(script).to.contain("-p ${API_PORT}:${API_PORT}");
             expect(script).to.not.match(/@@/);
-            requireTool(this, "shellcheck", debianPackage("shellcheck"));
-            expect(shellcheck(script), "shellcheck findings").to.equal("");
         });
     }
 });

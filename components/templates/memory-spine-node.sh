@@ -32,7 +32,6 @@ snap install aws-cli --classic
 systemctl enable --now docker
 
 install -d -m 0750 /etc/memory-spine /etc/vault-agent
-install -d -m 0700 /run/vault-agent
 umask 077
 
 cat > /etc/memory-spine/memory-spine.env <<ENV
@@ -85,6 +84,8 @@ EOT
 }
 HCL
 
+# The token sink lives in /run, which is empty after every reboot: the unit owns its directory
+# (systemd creates it, root-only, before each start), so the agent can write its sink after a reboot.
 cat > /etc/systemd/system/vault-agent.service <<UNIT
 [Unit]
 Description=Vault Agent for Memory Spine (${ENVIRONMENT})
@@ -93,6 +94,8 @@ Wants=network-online.target
 
 [Service]
 ExecStart=/usr/bin/vault agent -config=/etc/vault-agent/agent.hcl
+RuntimeDirectory=vault-agent
+RuntimeDirectoryMode=0700
 Restart=always
 RestartSec=5
 

@@ -104,10 +104,13 @@ describe("policy pack: analyzer client", () => {
             expect(only(await pack.get().analyze(lt), "blocked-instance-types")).to.have.lengthOf(1);
         });
 
-        it("unknown values neither fail nor abort a policy", async () => {
+        it("unknown values fail no policy: each policy that needed one says so as the CLI's advisory", async () => {
             const lt = resource(T.lt, "lt", { ...launchTemplateInputs("prod", "t3.large"), instanceType: UNKNOWN, networkInterfaces: UNKNOWN });
             const result = await pack.get().analyzeDetailed(lt);
-            expect(result.violations).to.deep.equal([]);
+            expect(result.violations.map((v) => [v.policyName, v.enforcementLevel, v.message])).to.deep.equal([
+                ["blocked-instance-types", "advisory", "can't run policy 'blocked-instance-types' from policy pack 'memory-spine-guardrails@v1.0.0' during preview: value .instanceType can't be known during preview"],
+                ["no-public-ip", "advisory", "can't run policy 'no-public-ip' from policy pack 'memory-spine-guardrails@v1.0.0' during preview: value .networkInterfaces can't be known during preview"],
+            ]);
         });
 
         it("sends resource options and the provider; the stack analysis sees parents and property dependencies", async () => {

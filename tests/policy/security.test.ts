@@ -164,9 +164,24 @@ describe("policy pack: security", () => {
             ]);
         });
 
-        it("skips checks whose value is unknown during preview instead of failing the policy", async () => {
-            const lt = set(find(compliantStack("prod"), "api-lt"), { metadataOptions: { httpTokens: UNKNOWN, httpPutResponseHopLimit: 2 } });
-            expect(await pack.get().analyze(lt)).to.deep.equal([]);
+        it("decides what it can with a value unknown at preview and reports what it cannot as advisory", async () => {
+            const lt = set(find(compliantStack("prod"), "api-lt"), { metadataOptions: { httpTokens: UNKNOWN, httpPutResponseHopLimit: 3 } });
+            const found = only(await pack.get().analyze(lt), "imdsv2-required");
+            expect(found.map((v) => [v.enforcementLevel, v.detail])).to.deep.equal([
+                ["mandatory", 'aws:ec2/launchTemplate:LaunchTemplate "api-lt" has metadataOptions.httpPutResponseHopLimit 3: use 1, or at most 2 for containers.'],
+                ["advisory", "can't run policy 'imdsv2-required' from policy pack 'memory-spine-guardrails@v1.0.0' during preview: value .metadataOptions.httpTokens can't be known during preview"],
+            ]);
+        });
+
+        it("decides with values that are unknown but certainly set: a certificate ARN, a generated log bucket name", async () => {
+            const stack = compliantStack("prod");
+            const https = find(stack, "https");
+            const lb = find(stack, "api-lb");
+            expect(await pack.get().analyze(set(https, { certificateArn: UNKNOWN }))).to.deep.equal([]);
+            const logs = lb.inputs.accessLogs as Record<string, unknown>;
+            expect(await pack.get().analyze(set(lb, { accessLogs: { ...logs, bucket: UNKNOWN } }))).to.deep.equal([]);
+            // An unknown sslPolicy cannot be judged.
+            expect((await pack.get().analyze(set(https, { sslPolicy: UNKNOWN }))).map((v) => [v.policyName, v.enforcementLevel])).to.deep.equal([["lb-tls-policy", "advisory"]]);
         });
     });
 

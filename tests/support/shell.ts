@@ -9,14 +9,3 @@ export function hasCommand(command: string): boolean {
         return false;
     }
 }
-
-/** shellcheck's findings for a script given on stdin (empty when clean). */
-export function shellcheck(script: string, shell = "bash"): string {
-    try {
-        execFileSync("shellcheck", ["--shell", shell, "--severity", "style", "-"], { input: script, stdio: ["pipe", "pipe", "pipe"] });
-        return "";
-    } catch (error) {
-        const failure = error as { stdout?: Buffer; message: string };
-        return failure.stdout?.toString() || failure.message;
-    }
-}

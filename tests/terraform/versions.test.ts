@@ -247,6 +247,14 @@ describe("workflows install the Terraform and Node versions the project requires
         expect(problems, problems.join("\n")).to.deep.equal([]);
     });
 
+    it("the provider mirror CI builds for the offline Terraform tests asks for the root's aws constraint", function () {
+        const workflow = parse(fs.readFileSync(path.join(WORKFLOW_DIR, "pull-request.yml"), "utf8")) as { jobs: Record<string, { steps?: { run?: string }[] }> };
+        const mirror = Object.values(workflow.jobs).flatMap((job) => job.steps ?? []).find((step) => step.run?.includes("providers mirror"));
+        expect(mirror, "pull-request.yml mirrors the AWS provider").to.not.equal(undefined);
+        const rootAws = statedConstraints(tree.root).get("aws");
+        expect(mirror?.run).to.contain(`version = "${String(rootAws)}"`);
+    });
+
     it("catches defect 3: Terraform ~1.10 against a root that requires >= 1.11", function () {
         const problems = workflowVersionProblems("drift.yml terraform", "~1.10", terraformRequirements());
         expect(problems.join("\n")).to.contain('"~1.10" may install 1.10.0, which terraform/stack (required_version ">= 1.11") refuses');

@@ -1,6 +1,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { awsMocks } from "./mocks";
+import { firstPreviewMocks } from "./first-preview-mocks";
 import { EngineConfig, loadEngineConfig, projectName, stackFilePath, stackNameOf } from "./stack-config";
 import type { RecordedOptions, RecordedResource } from "./recorded-resource";
 
@@ -27,9 +28,23 @@ export interface RunOptions {
      * engine does.
      */
     onRegistered?: (resource: RecordedResource, registeredSoFar: readonly RecordedResource[]) => void;
+    /**
+     * Run as the first `pulumi preview` of a new stack: a dry run in which every value a provider
+     * computes on create is unknown (tools/lib/first-preview-mocks.ts).
+     */
+    firstPreview?: boolean;
 }
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+
+/** Told about every finished run, e.g. so that a test can check what every variant registered. */
+export type RunObserver = (run: ProgramRun, options: RunOptions) => void;
+const runObservers: RunObserver[] = [];
+
+/** Adds an observer of every later run in this process. */
+export function observeRuns(observer: RunObserver): void {
+    runObservers.push(observer);
+}
 
 interface RegisterResponse {
     getUrn(): string;
@@ -78,7 +93,8 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     const config = loadEngineConfig(projectDir, stackFile, options.overrides);
 
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
-    await pulumi.runtime.setMocks(awsMocks, projectName(projectDir), stack, false);
+    const preview = options.firstPreview === true;
+    await pulumi.runtime.setMocks(preview ? firstPreviewMocks(awsMocks) : awsMocks, projectName(projectDir), stack, preview);
     const resources: RecordedResource[] = [];
     recordRegistrations(pulumi.runtime.getMonitor() as unknown as MonitorWithRegister, resources, options.onRegistered);
 
@@ -109,6 +125,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         clearInterval(keepAlive);
         process.off("unhandledRejection", onRejection);
     }
+    runObservers.forEach((observe) => observe(run, options));
     return run;
 }
 

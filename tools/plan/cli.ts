@@ -1,4 +1,4 @@
-// `npm run plan -- --stack <name|file> [--json] [--policy-config FILE]`
+// `npm run plan -- --stack <name|file> [--json] [--policy-config FILE] [--first-preview]`
 import { startPolicyPack } from "../analyzer/client";
 import { EXIT_PROGRAM_ERROR } from "./exit-codes";
 
@@ -6,16 +6,19 @@ interface CliArgs {
     stack?: string;
     json: boolean;
     policyConfig?: string;
+    firstPreview: boolean;
 }
 
-const USAGE = "usage: npm run plan -- --stack <name|Pulumi.<name>.yaml> [--json] [--policy-config FILE]";
+const USAGE = "usage: npm run plan -- --stack <name|Pulumi.<name>.yaml> [--json] [--policy-config FILE] [--first-preview]";
 
 function parseArgs(argv: string[]): CliArgs {
-    const args: CliArgs = { json: false };
+    const args: CliArgs = { json: false, firstPreview: false };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (arg === "--json") {
             args.json = true;
+        } else if (arg === "--first-preview") {
+            args.firstPreview = true;
         } else if (arg === "--stack" || arg === "--policy-config") {
             const value = argv[++i];
             if (value === undefined) {
@@ -50,7 +53,7 @@ async function main(): Promise<number> {
     pack.catch(() => undefined);
     try {
         const { plan, renderPlan } = await import("./plan");
-        const result = await plan({ stack: args.stack as string, policyConfig: args.policyConfig, pack });
+        const result = await plan({ stack: args.stack as string, policyConfig: args.policyConfig, pack, firstPreview: args.firstPreview });
         console.log(args.json ? JSON.stringify(result, null, 2) : renderPlan(result));
         return result.exitCode;
     } catch (err) {

@@ -8,6 +8,7 @@ import type { CostEstimate } from "../../policy-pack/policies/lib/estimate";
 import { ESTIMATE_JSON_PREFIX } from "../../policy-pack/policies/lib/report";
 
 import { EXIT_CLEAN, EXIT_MANDATORY_VIOLATION, EXIT_PROGRAM_ERROR } from "./exit-codes";
+import { renderUndecided, separateUndecided, UndecidedPolicy } from "./undecided";
 
 export { EXIT_CLEAN, EXIT_MANDATORY_VIOLATION, EXIT_PROGRAM_ERROR };
 
@@ -19,6 +20,11 @@ export interface PlanOptions {
     projectDir?: string;
     /** A running pack to reuse (tests plan many stacks); by default one is started and stopped. */
     pack?: PolicyPackClient | Promise<PolicyPackClient>;
+    /**
+     * Plan as the first `pulumi preview` of a new stack: every value a provider computes on create
+     * is unknown, and what the pack cannot decide without it is listed in `undecided`.
+     */
+    firstPreview?: boolean;
 }
 
 export interface PlanResult {
@@ -30,6 +36,9 @@ export interface PlanResult {
     policyPack?: { name: string; version: string; config?: string };
     resources: { urn: string; type: string; name: string; parent?: string; protect: boolean }[];
     violations: PolicyViolation[];
+    /** First preview: the policies that could not decide a resource (or the stack) without values unknown until apply. */
+    firstPreview?: boolean;
+    undecided: UndecidedPolicy[];
     costEstimate?: CostEstimate;
     /**
      * programMs: the program's run under mocks; policyMs: how long the verdicts took after the
@@ -74,6 +83,7 @@ async function planWith(packStarting: Promise<PolicyPackClient>, projectDir: str
     const run = await runProgram({
         stack: options.stack,
         projectDir,
+        firstPreview: options.firstPreview,
         onRegistered: (resource, registeredSoFar) => {
             const analysis = policyPack.then(({ pack }) => pack.analyze(resource, { resources: registeredSoFar }));
             analysis.catch(() => undefined); // awaited below; a failed program discards it
@@ -87,6 +97,8 @@ async function planWith(packStarting: Promise<PolicyPackClient>, projectDir: str
         exitCode: EXIT_CLEAN,
         resources: run.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, protect: r.options.protect === true })),
         violations: [],
+        ...(options.firstPreview ? { firstPreview: true } : {}),
+        undecided: [],
         timings: { programMs: programEnd - programStart, policyMs: 0, analyses: 0 },
     };
     if (run.error) {
@@ -96,7 +108,9 @@ async function planWith(packStarting: Promise<PolicyPackClient>, projectDir: str
     result.policyPack = { name: info.name, version: info.version, config: configFile ? path.relative(process.cwd(), configFile) : undefined };
     const perResource = await Promise.all(analyses);
     const stack = await pack.analyzeStack(run.resources);
-    result.violations.push(...perResource.flat(), ...stack);
+    const { violations, undecided } = separateUndecided([...perResource.flat(), ...stack]);
+    result.violations.push(...violations);
+    result.undecided.push(...undecided);
     result.timings.analyses = analyses.length + 1;
     result.timings.policyMs = Date.now() - programEnd;
     result.costEstimate = extractEstimate(result.violations);
@@ -146,7 +160,7 @@ const LEVEL_ORDER: EnforcementLevel[] = ["mandatory", "remediate", "advisory", "
 /** The plan for a person: resource tree, violations by enforcement level, cost table. */
 export function renderPlan(result: PlanResult, run?: Pick<ProgramRun, "resources">): string {
     const lines: string[] = [];
-    lines.push(`Offline plan for stack "${result.stack}"${result.environment ? ` (environment ${result.environment})` : ""}`);
+    lines.push(`Offline plan for stack "${result.stack}"${result.environment ? ` (environment ${result.environment})` : ""}${result.firstPreview ? ", as its first preview" : ""}`);
     if (result.error) {
         lines.push("", `${result.error.name === "ConfigError" ? "Configuration error" : "Program error"}:`, result.error.message, "", "Result: FAILED (exit 2)");
         return lines.join("\n");
@@ -173,6 +187,9 @@ export function renderPlan(result: PlanResult, run?: Pick<ProgramRun, "resources
         }
     }
 
+    if (result.firstPreview) {
+        lines.push("", ...renderUndecided(result.undecided, (urn) => names.get(urn) ?? urn));
+    }
     if (result.costEstimate) {
         lines.push("", ...renderEstimate(result.costEstimate));
     }

@@ -3,6 +3,7 @@ import { ReportViolation, ResourceValidation, ResourceValidationArgs, StackValid
 import { withDefaults } from "./config";
 import { StackResource, stackResources } from "./stack";
 import { ResourceView, view } from "./types";
+import { decideWithUnknowns } from "./unknowns";
 
 /**
  * A resource validation that only runs for the given type tokens (others are reported as not
@@ -17,7 +18,7 @@ export function validateTypes<C extends object>(
         if (!types.includes(args.type)) {
             args.notApplicable(`Policy only applies to resources of type ${types.join(", ")}`);
         }
-        validate(view(args), withDefaults(args.getConfig<Partial<C>>(), defaults), report, args);
+        decideWithUnknowns(() => validate(view(args), withDefaults(args.getConfig<Partial<C>>(), defaults), report, args));
     };
 }
 
@@ -26,7 +27,7 @@ export function validateAny<C extends object>(
     defaults: C,
     validate: (resource: ResourceView, config: C, report: ReportViolation, args: ResourceValidationArgs) => void,
 ): ResourceValidation {
-    return (args, report) => validate(view(args), withDefaults(args.getConfig<Partial<C>>(), defaults), report, args);
+    return (args, report) => decideWithUnknowns(() => validate(view(args), withDefaults(args.getConfig<Partial<C>>(), defaults), report, args));
 }
 
 /** A stack validation over plain StackResources (raw props, dependencies as URNs). */
@@ -34,5 +35,5 @@ export function validateStackWith<C extends object>(
     defaults: C,
     validate: (resources: StackResource[], config: C, report: ReportViolation, args: StackValidationArgs) => void,
 ): StackValidation {
-    return (args, report) => validate(stackResources(args.resources), withDefaults(args.getConfig<Partial<C>>(), defaults), report, args);
+    return (args, report) => decideWithUnknowns(() => validate(stackResources(args.resources), withDefaults(args.getConfig<Partial<C>>(), defaults), report, args));
 }

@@ -9,6 +9,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import { Props, asString } from "./props";
 import { ResourceView, view } from "./types";
+import { forgetUnknownReads } from "./unknowns";
 
 /** A stack resource reduced to plain data (raw props, dependencies as URNs). */
 export interface StackResource extends ResourceView {
@@ -21,7 +22,7 @@ export function stackResource(r: PolicyResource): StackResource {
     for (const [key, deps] of Object.entries(r.propertyDependencies ?? {})) {
         propertyDependencies[key] = deps.map((d) => d.urn);
     }
-    return { ...view(r), propertyDependencies };
+    return { ...view(r, r.name), propertyDependencies };
 }
 
 export function stackResources(resources: readonly PolicyResource[]): StackResource[] {
@@ -49,6 +50,8 @@ export function linked(
         .map((urn) => byUrn.get(urn))
         .filter((r): r is StackResource => r !== undefined && accept(r));
     if (viaDeps.length > 0) {
+        // The engine linked them: the referenced id/ARN the caller read may be unknown at preview.
+        forgetUnknownReads(`${from.name}.${property}`);
         return [...new Map(viaDeps.map((r) => [r.urn, r])).values()];
     }
     if (values.length === 0) {

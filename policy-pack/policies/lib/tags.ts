@@ -2,7 +2,8 @@
  * Tag readers. Most AWS resources take `tags` as a map; the Auto Scaling group takes a list of tag
  * blocks `[{ key, value, propagateAtLaunch }]`. Both shapes are read into one map.
  */
-import { Props, asArray, asRecord, asString, isUnknown } from "./props";
+import { Props, asArray, asRecord, asString, isUnknown, rawProps } from "./props";
+import { markUndecided } from "./unknowns";
 
 export interface TagSet {
     /** Tag values that are known. */
@@ -13,10 +14,14 @@ export interface TagSet {
     allUnknown: boolean;
 }
 
+/**
+ * Every tag, read from the raw props: unknown values are listed, not counted as read (unknowns.ts);
+ * a policy that needs one of them says so with tagValue or markUndecided.
+ */
 export function readTags(props: Props): TagSet {
     const values = new Map<string, string>();
     const unknownKeys = new Set<string>();
-    const tags = props["tags"];
+    const tags = rawProps(props)["tags"];
     if (isUnknown(tags)) {
         return { values, unknownKeys, allUnknown: true };
     }
@@ -49,8 +54,12 @@ export function readTags(props: Props): TagSet {
     return { values, unknownKeys, allUnknown: false };
 }
 
-/** A known, non-blank tag value. */
+/** A known, non-blank tag value; a value unknown at preview is recorded as needed (unknowns.ts). */
 export function tagValue(props: Props, key: string): string | undefined {
-    const value = readTags(props).values.get(key);
+    const tags = readTags(props);
+    if (tags.allUnknown || tags.unknownKeys.has(key)) {
+        markUndecided(props, tags.allUnknown ? "tags" : `tags.${key}`);
+    }
+    const value = tags.values.get(key);
     return value !== undefined && value.trim() !== "" ? value : undefined;
 }

@@ -3,6 +3,7 @@
  * importing @pulumi/aws classes: loading the AWS SDK would add seconds to every policy run.
  */
 import { Props, rawProps } from "./props";
+import { watchUnknowns } from "./unknowns";
 
 export const AWS = {
     launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
@@ -68,9 +69,13 @@ export interface ResourceView {
     props: Props;
 }
 
-/** Builds a view with raw (unproxied) props from ResourceValidationArgs or a PolicyResource. */
-export function view(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }): ResourceView {
-    return { type: resource.type, name: resource.name, urn: resource.urn, props: rawProps(resource.props) };
+/**
+ * Builds a view with raw props (not @pulumi/policy's proxy, which throws on the first unknown
+ * value) from ResourceValidationArgs or a PolicyResource; inside a validation, reads of unknown
+ * values are recorded (unknowns.ts), named `label.path`.
+ */
+export function view(resource: { type: string; name: string; urn: string; props: Record<string, unknown> }, label = ""): ResourceView {
+    return { type: resource.type, name: resource.name, urn: resource.urn, props: watchUnknowns(rawProps(resource.props), label) };
 }
 
 /** `aws:ec2/instance:Instance "api-node"`: how violation messages name a resource. */

@@ -1,7 +1,7 @@
 /** Security: every ElastiCache cache is encrypted at rest and in transit and demands authentication. */
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { validateTypes } from "../lib/policy";
-import { asArray, asBool, asString, isRecord, isUnknown, show } from "../lib/props";
+import { asArray, asBool, asString, isRecord, isUnknown, rawProps, show } from "../lib/props";
 import { AWS, ResourceView, describe } from "../lib/types";
 
 /** Known to be set: a non-empty string, a secret (the token itself is never shown), or unknown until apply. */
@@ -25,7 +25,10 @@ function checkReplicationGroup(r: ResourceView, report: (message: string) => voi
     if (asString(mode) !== undefined && asString(mode) !== "required") {
         report(`${describe(r)} has transitEncryptionMode ${show(mode)}: set it to "required" ("preferred" still accepts plain-text clients).`);
     }
-    const authenticated = isGiven(p["authToken"]) || isGiven(p["authTokenWo"]) || isUnknown(p["userGroupIds"]) || asArray(p["userGroupIds"]).length > 0;
+    // Presence is all this needs: a token or user group unknown at preview is set (raw reads, so
+    // they do not count as undecided; lib/unknowns.ts).
+    const raw = rawProps(p);
+    const authenticated = isGiven(raw["authToken"]) || isGiven(raw["authTokenWo"]) || isUnknown(raw["userGroupIds"]) || asArray(raw["userGroupIds"]).length > 0;
     if (!authenticated) {
         report(`${describe(r)} accepts clients without authentication: set authToken (a secret) or userGroupIds (RBAC).`);
     }

@@ -6,7 +6,8 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { environmentListSchema, environmentOf, environmentSchema } from "../lib/environment";
 import { loadBalancerType } from "../lib/lb";
 import { validateTypes } from "../lib/policy";
-import { asBool, asRecord, asString, isUnknown, show } from "../lib/props";
+import { willBeSet } from "../lib/unknowns";
+import { asBool, asRecord, isUnknown, show } from "../lib/props";
 import { LOAD_BALANCER_TYPES, describe } from "../lib/types";
 
 export interface EnvironmentsConfig {
@@ -86,9 +87,9 @@ export const lbAccessLogs: ResourceValidationPolicy = {
         }
         const logs = asRecord(raw);
         const enabled = logs?.["enabled"];
-        const bucket = logs?.["bucket"];
         const enabledOk = isUnknown(enabled) || asBool(enabled) === true;
-        const bucketOk = isUnknown(bucket) || (asString(bucket) ?? "") !== "";
+        // The log bucket's name is generated on create: unknown at a first preview, but set.
+        const bucketOk = logs !== undefined && willBeSet(logs, "bucket");
         if (!enabledOk || !bucketOk) {
             report(
                 `${describe(r)} in ${env} has accessLogs ${show(raw)}: set accessLogs { enabled: true, bucket: <log bucket> }.`,

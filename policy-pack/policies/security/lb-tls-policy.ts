@@ -2,6 +2,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { isTlsListener, listenerProtocol } from "../lib/lb";
 import { validateTypes } from "../lib/policy";
+import { willBeSet } from "../lib/unknowns";
 import { asString, isUnknown, show } from "../lib/props";
 import { LISTENER_TYPES, describe } from "../lib/types";
 
@@ -41,8 +42,8 @@ export const lbTlsPolicy: ResourceValidationPolicy = {
                 `${describe(r)} (${protocol}) has sslPolicy ${show(policy)}: set sslPolicy to one of ${config.allowedSslPolicies.join(", ")}.`,
             );
         }
-        const cert = r.props["certificateArn"];
-        if (!isUnknown(cert) && (asString(cert) ?? "") === "") {
+        // An ARN unknown at preview is a certificate created (or validated) in the same run: set.
+        if (!willBeSet(r.props, "certificateArn")) {
             report(`${describe(r)} (${protocol}) has no certificateArn: attach an ACM certificate.`);
         }
     }),

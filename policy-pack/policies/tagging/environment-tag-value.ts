@@ -3,6 +3,7 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { ENVIRONMENTS, ENVIRONMENT_TAG } from "../lib/environment";
 import { validateAny } from "../lib/policy";
 import { readTags } from "../lib/tags";
+import { markUndecided } from "../lib/unknowns";
 import { isTaggable } from "../lib/taggable";
 import { describe } from "../lib/types";
 
@@ -32,7 +33,11 @@ export const environmentTagValue: ResourceValidationPolicy = {
         if (!isTaggable(r.type)) {
             args.notApplicable("Resource type does not accept tags");
         }
-        const value = readTags(r.props).values.get(ENVIRONMENT_TAG);
+        const tags = readTags(r.props);
+        if (tags.allUnknown || tags.unknownKeys.has(ENVIRONMENT_TAG)) {
+            markUndecided(r.props, tags.allUnknown ? "tags" : `tags.${ENVIRONMENT_TAG}`);
+        }
+        const value = tags.values.get(ENVIRONMENT_TAG);
         if (value !== undefined && !config.allowedValues.includes(value)) {
             report(
                 `${describe(r)} has ${ENVIRONMENT_TAG}="${value}": use one of ${config.allowedValues.join(", ")}.`,

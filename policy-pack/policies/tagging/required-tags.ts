@@ -2,6 +2,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { validateAny } from "../lib/policy";
 import { readTags } from "../lib/tags";
+import { markUndecided } from "../lib/unknowns";
 import { isTaggable } from "../lib/taggable";
 import { AWS, describe } from "../lib/types";
 
@@ -34,8 +35,10 @@ export const requiredTags: ResourceValidationPolicy = {
         }
         const tags = readTags(r.props);
         if (tags.allUnknown) {
+            markUndecided(r.props, "tags");
             return;
         }
+        // A tag whose value is unknown at preview is present: decided.
         const missing = config.requiredTags.filter((key) => {
             if (tags.unknownKeys.has(key)) {
                 return false;

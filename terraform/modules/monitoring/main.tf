@@ -366,6 +366,10 @@ resource "aws_budgets_budget" "monthly" {
   limit_amount = tostring(var.monthly_budget_usd)
   limit_unit   = "USD"
 
+  # filter_expression requires metrics (else AWS keeps a budget it cannot evaluate); unblended
+  # cost is the on-demand billing the limit (the policy pack's estimate) is set against.
+  metrics = ["UnblendedCost"]
+
   # Both cost-allocation tags must match (activate them once in the Billing console).
   filter_expression {
     and {

@@ -35,6 +35,13 @@ export interface VersionedConstruct {
     requires?: string[];
     /** Where the version comes from. */
     source: string;
+    /**
+     * For plan tests against an older offline provider only (never for validate, which must see
+     * the construct): how the temporary copy of a module is rewritten so that the older provider
+     * can plan it, and the reason that is sound. Test files that reference the construct are not
+     * run against such a provider.
+     */
+    offline?: { rewrite: (tf: string) => string; why: string };
 }
 
 /** The oldest release of each product the project supports at all, with the reason. */
@@ -59,6 +66,10 @@ export const VERSIONED_CONSTRUCTS: VersionedConstruct[] = [
         use: { kind: "data-attribute", data: "aws_region", attribute: "region" },
         since: "6.0.0",
         source: "hashicorp/aws 6.0.0 added `region` to the aws_region data source and deprecated `name` (v6 upgrade guide); 5.100 has no such attribute",
+        offline: {
+            rewrite: (tf) => tf.replace(/\b(data\.aws_region\.[a-z0-9_]+)\.region\b/g, "$1.name"),
+            why: "5.x names the same value `name`: the region the provider is configured for",
+        },
     },
     {
         name: "aws_budgets_budget.filter_expression",
@@ -69,6 +80,10 @@ export const VERSIONED_CONSTRUCTS: VersionedConstruct[] = [
         source:
             "added by terraform-provider-aws PR #46501 (February 2026): absent from 6.25.0's schema, present in 6.33.0. The provider documents it as " +
             "\"requires metrics\" (issue #46866: without metrics the budget cannot be evaluated), so using it needs metrics' floor",
+        offline: {
+            rewrite: (tf) => removeBlocks(tf, "filter_expression"),
+            why: "the older provider cannot plan the block at all; budget.tftest.hcl, which asserts it, is not run against it",
+        },
     },
     {
         name: "aws_budgets_budget.metrics",
@@ -79,6 +94,10 @@ export const VERSIONED_CONSTRUCTS: VersionedConstruct[] = [
             "added by terraform-provider-aws PR #47047 (acceptance-tested 2026-04-14, after 6.35.1, which issue #46866 reports still without it). " +
             "6.41.0 was released 2026-04-15, a day later; whether the change made it is not confirmed by any release note we could read, " +
             "so the floor is 6.42.0, the first release that certainly follows the merge",
+        offline: {
+            rewrite: (tf) => tf.replace(/^\s*metrics\s*=.*\n/gm, ""),
+            why: "the older provider has no such argument; budget.tftest.hcl, which asserts it, is not run against it",
+        },
     },
     {
         name: "vault_kv_secret_v2.data_json_wo",
@@ -94,6 +113,41 @@ export const VERSIONED_CONSTRUCTS: VersionedConstruct[] = [
  * Constructs newer than it fail `terraform validate` there by design; only those are tolerated.
  */
 export const OFFLINE_AWS_PROVIDER = "5.100.0";
+
+/** Removes every `name { ... }` block (braces balanced; strings and comments are not special-cased). */
+function removeBlocks(tf: string, name: string): string {
+    let text = tf;
+    for (let start = text.search(new RegExp(`^[ \\t]*${name}\\s*\\{`, "m")); start >= 0; start = text.search(new RegExp(`^[ \\t]*${name}\\s*\\{`, "m"))) {
+        let depth = 0;
+        let end = text.indexOf("{", start);
+        for (; end < text.length; end += 1) {
+            if (text[end] === "{") {
+                depth += 1;
+            } else if (text[end] === "}" && --depth === 0) {
+                break;
+            }
+        }
+        text = text.slice(0, start) + text.slice(text.indexOf("\n", end) + 1);
+    }
+    return text;
+}
+
+/** A regular expression matching references to a construct in HCL text (test files included). */
+export function referencePattern(use: ConstructUse): RegExp | undefined {
+    switch (use.kind) {
+        case "argument":
+            return new RegExp(`\\b${use.resource}\\.[a-z0-9_]+(\\[[^\\]]*\\])?\\.${use.argument}\\b`);
+        case "data-attribute":
+            return new RegExp(`\\bdata\\.${use.data}\\.[a-z0-9_]+(\\[[^\\]]*\\])?\\.${use.attribute}\\b`);
+        case "write-only-arguments":
+            return undefined;
+    }
+}
+
+/** The argument or attribute name Terraform's errors quote for a construct. */
+export function quotedName(use: ConstructUse): string | undefined {
+    return use.kind === "argument" ? use.argument : use.kind === "data-attribute" ? use.attribute : undefined;
+}
 
 function bodyHasArgument(body: HclValue | undefined, argument: string): boolean {
     if (!isHclBody(body)) {

@@ -1,0 +1,321 @@
+/**
+ * Runs the real `terraform` on temporary copies of the modules, offline: `terraform validate`
+ * and `terraform test` (the modules' own tests/*.tftest.hcl, command = plan) with the AWS provider
+ * from a local filesystem mirror. Used by tests/terraform/offline.test.ts.
+ *
+ * - Never reaches out: HTTP(S)_PROXY point at a closed loopback port, CHECKPOINT_DISABLE stops
+ *   the version check, the CLI configuration is empty and providers come from -plugin-dir only.
+ *   A data source a test forgot to override fails at once, naming itself.
+ * - The copy's `aws` constraint is pinned to the mirror's provider (5.100.0 on this kind of
+ *   machine) while the modules require 6.x: that relaxation is ours, never the modules'.
+ * - Fast: the provider is installed once per test process (a symlink into the mirror) and shared
+ *   by every module copy; the modules run in parallel, started as soon as this file is loaded,
+ *   so that they overlap with the rest of the suite. Everything lives in one temporary
+ *   directory, removed when the process exits.
+ */
+import { execFile, execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { hasCommand } from "../../support/shell";
+import { VERSIONED_CONSTRUCTS, VersionedConstruct, quotedName, referencePattern } from "./provider-constructs";
+import { TERRAFORM_ROOT } from "./terraform";
+import { Version, compareVersions, formatVersion, parseVersion } from "./version-constraints";
+
+export const MODULES_DIR = path.join(TERRAFORM_ROOT, "modules");
+/** The environment every terraform command runs with. */
+const CLOSED_PORT = "http://127.0.0.1:9";
+
+export interface OfflineTerraform {
+    /** The directory holding registry.terraform.io/hashicorp/aws/<version>/<os_arch>. */
+    mirror: string;
+    /** The newest AWS provider version in the mirror. */
+    awsVersion: Version;
+}
+
+/** What is missing for the offline Terraform tests, or undefined when everything is there. */
+export function offlineTerraformMissing(): string | undefined {
+    if (!hasCommand("terraform")) {
+        return "terraform is not on PATH (install Terraform >= 1.11: https://developer.hashicorp.com/terraform/install)";
+    }
+    if (!findOfflineTerraform()) {
+        return (
+            "no AWS provider in a local filesystem mirror (set TF_PLUGIN_MIRROR to a directory holding registry.terraform.io/hashicorp/aws/<version>/, " +
+            "e.g. made with `terraform providers mirror <dir>` on a machine with network access)"
+        );
+    }
+    return undefined;
+}
+
+let located: OfflineTerraform | null | undefined;
+
+/** The provider mirror: $TF_PLUGIN_MIRROR, or one of the usual places (/opt/*, the plugin dirs). */
+export function findOfflineTerraform(): OfflineTerraform | undefined {
+    if (located !== undefined) {
+        return located ?? undefined;
+    }
+    const candidates = [
+        process.env.TF_PLUGIN_MIRROR,
+        ...(fs.existsSync("/opt") ? fs.readdirSync("/opt").map((d) => path.join("/opt", d)) : []),
+        path.join(os.homedir(), ".terraform.d", "plugins"),
+        "/usr/local/share/terraform/plugins",
+        "/usr/share/terraform/plugins",
+    ].filter((d): d is string => typeof d === "string" && d !== "");
+    located = null;
+    for (const dir of candidates) {
+        const aws = path.join(dir, "registry.terraform.io", "hashicorp", "aws");
+        // Unpacked layout: <version>/<os_arch>/; packed (terraform providers mirror): terraform-provider-aws_<version>_<os>_<arch>.zip.
+        const entries = fs.existsSync(aws) ? fs.readdirSync(aws) : [];
+        const versions = entries.flatMap((entry) => /^(\d+\.\d+\.\d+)$/.exec(entry)?.[1] ?? /^terraform-provider-aws_(\d+\.\d+\.\d+)_linux_amd64\.zip$/.exec(entry)?.[1] ?? []);
+        if (versions.length > 0) {
+            const newest = versions.map(parseVersion).sort(compareVersions).pop() as Version;
+            located = { mirror: dir, awsVersion: newest };
+            break;
+        }
+    }
+    return located ?? undefined;
+}
+
+/** Modules Terraform can load here: every terraform/modules/<name> whose providers are all aws. */
+export function discoverModules(): { offline: string[]; needsOtherProviders: Map<string, string[]> } {
+    const offline: string[] = [];
+    const needsOtherProviders = new Map<string, string[]>();
+    for (const name of fs.readdirSync(MODULES_DIR).sort()) {
+        const versions = path.join(MODULES_DIR, name, "versions.tf");
+        if (!fs.existsSync(versions)) {
+            continue;
+        }
+        const providers = [...fs.readFileSync(versions, "utf8").matchAll(/source\s*=\s*"hashicorp\/([a-z0-9-]+)"/g)].map((m) => m[1]);
+        const others = providers.filter((p) => p !== "aws");
+        if (others.length === 0) {
+            offline.push(name);
+        } else {
+            needsOtherProviders.set(name, others);
+        }
+    }
+    return { offline, needsOtherProviders };
+}
+
+/** Constructs newer than the offline provider: their errors are tolerated, and only theirs. */
+export function newerThanOffline(awsVersion: Version): VersionedConstruct[] {
+    return VERSIONED_CONSTRUCTS.filter((c) => c.product === "aws" && compareVersions(parseVersion(c.since), awsVersion) > 0);
+}
+
+export interface Diagnostic {
+    severity: "error" | "warning";
+    summary: string;
+    detail: string;
+    range?: { filename: string; start: { line: number } };
+}
+
+export interface CommandResult {
+    code: number;
+    stdout: string;
+    stderr: string;
+    seconds: number;
+}
+
+function runTerraform(cwd: string, args: string[], home: string): Promise<CommandResult> {
+    const started = Date.now();
+    return new Promise((resolve) => {
+        execFile(
+            "terraform",
+            args,
+            {
+                cwd,
+                maxBuffer: 64 * 1024 * 1024,
+                env: {
+                    PATH: process.env.PATH ?? "",
+                    HOME: home,
+                    TF_CLI_CONFIG_FILE: path.join(home, "empty.tfrc"),
+                    TF_IN_AUTOMATION: "1",
+                    CHECKPOINT_DISABLE: "1",
+                    HTTPS_PROXY: CLOSED_PORT,
+                    HTTP_PROXY: CLOSED_PORT,
+                    https_proxy: CLOSED_PORT,
+                    http_proxy: CLOSED_PORT,
+                    NO_PROXY: "",
+                    no_proxy: "",
+                    // The AWS SDK may read these; they must never be real.
+                    AWS_ACCESS_KEY_ID: "offline-test",
+                    AWS_SECRET_ACCESS_KEY: "offline-test",
+                    AWS_EC2_METADATA_DISABLED: "true",
+                },
+            },
+            (error, stdout, stderr) => {
+                const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+                resolve({ code, stdout: String(stdout), stderr: String(stderr), seconds: (Date.now() - started) / 1000 });
+            },
+        );
+    });
+}
+
+/** Runs at most `limit` tasks at a time. */
+function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+    let active = 0;
+    const queue: (() => void)[] = [];
+    return <T>(task: () => Promise<T>) =>
+        new Promise<T>((resolve, reject) => {
+            const start = (): void => {
+                active += 1;
+                task()
+                    .then(resolve, reject)
+                    .finally(() => {
+                        active -= 1;
+                        queue.shift()?.();
+                    });
+            };
+            if (active < limit) {
+                start();
+            } else {
+                queue.push(start);
+            }
+        });
+}
+
+interface Workspace {
+    root: string;
+    /** A directory initialized once with the mirror's aws provider; its .terraform is shared. */
+    initialized: Promise<{ dir: string; init: CommandResult }>;
+    schedule: <T>(task: () => Promise<T>) => Promise<T>;
+}
+
+let workspace: Workspace | undefined;
+
+function getWorkspace(offline: OfflineTerraform): Workspace {
+    if (workspace) {
+        return workspace;
+    }
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "memory-spine-terraform-"));
+    process.on("exit", () => fs.rmSync(root, { recursive: true, force: true }));
+    fs.writeFileSync(path.join(root, "empty.tfrc"), "");
+    const dir = path.join(root, "provider");
+    fs.mkdirSync(dir);
+    fs.writeFileSync(
+        path.join(dir, "versions.tf"),
+        `terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "${formatVersion(offline.awsVersion)}"\n    }\n  }\n}\n`,
+    );
+    const schedule = limiter(Math.max(2, os.cpus().length));
+    workspace = {
+        root,
+        schedule,
+        initialized: runTerraform(dir, ["init", "-backend=false", "-input=false", "-no-color", `-plugin-dir=${offline.mirror}`], root).then((init) => ({ dir, init })),
+    };
+    return workspace;
+}
+
+/** A temporary copy of a module, its aws constraint pinned to the offline provider, initialized. */
+async function copyModule(name: string, suffix: string, offline: OfflineTerraform, edit?: (dir: string) => void): Promise<string> {
+    const ws = getWorkspace(offline);
+    const { dir: initialized, init } = await ws.initialized;
+    if (init.code !== 0) {
+        throw new Error(`terraform init with the mirror ${offline.mirror} failed:\n${init.stdout}${init.stderr}`);
+    }
+    const dir = path.join(ws.root, `${name}${suffix}`);
+    fs.cpSync(path.join(MODULES_DIR, name), dir, { recursive: true });
+    const versions = path.join(dir, "versions.tf");
+    const pinned = fs
+        .readFileSync(versions, "utf8")
+        .replace(/(aws\s*=\s*\{[^}]*?version\s*=\s*)"[^"]*"/, `$1"${formatVersion(offline.awsVersion)}"`);
+    fs.writeFileSync(versions, pinned);
+    // The provider installation is a symlink into the mirror: share it instead of re-initializing.
+    fs.cpSync(path.join(initialized, ".terraform"), path.join(dir, ".terraform"), { recursive: true, verbatimSymlinks: true });
+    fs.copyFileSync(path.join(initialized, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
+    edit?.(dir);
+    return dir;
+}
+
+export interface ValidateResult {
+    diagnostics: Diagnostic[];
+    seconds: number;
+    raw: string;
+}
+
+/** `terraform validate -json` on a copy of a module (optionally edited first). */
+export function validateModule(name: string, offline: OfflineTerraform, edit?: { suffix: string; apply: (dir: string) => void }): Promise<ValidateResult> {
+    return getWorkspace(offline).schedule(async () => {
+        const dir = await copyModule(name, edit ? `-${edit.suffix}` : "-validate", offline, edit?.apply);
+        const result = await runTerraform(dir, ["validate", "-json", "-no-color"], getWorkspace(offline).root);
+        let parsed: { diagnostics?: Diagnostic[] };
+        try {
+            parsed = JSON.parse(result.stdout) as { diagnostics?: Diagnostic[] };
+        } catch {
+            throw new Error(`terraform validate of ${name} printed no JSON:\n${result.stdout}${result.stderr}`);
+        }
+        return { diagnostics: parsed.diagnostics ?? [], seconds: result.seconds, raw: result.stdout };
+    });
+}
+
+/** Whether an error is about exactly one of the tolerated constructs, read at its source line. */
+export function toleratedBy(diagnostic: Diagnostic, moduleDir: string, tolerated: VersionedConstruct[]): VersionedConstruct | undefined {
+    if (diagnostic.severity !== "error" || !diagnostic.range) {
+        return undefined;
+    }
+    const file = path.join(moduleDir, diagnostic.range.filename);
+    const line = fs.existsSync(file) ? (fs.readFileSync(file, "utf8").split("\n")[diagnostic.range.start.line - 1] ?? "") : "";
+    return tolerated.find((construct) => {
+        const name = quotedName(construct.use);
+        if (name === undefined || !diagnostic.detail.includes(`"${name}"`) || !new RegExp(`\\b${name}\\b`).test(line)) {
+            return false;
+        }
+        switch (construct.use.kind) {
+            case "argument":
+                return /^Unsupported (argument|block type)$/.test(diagnostic.summary);
+            case "data-attribute":
+                return diagnostic.summary === "Unsupported attribute" && (referencePattern(construct.use)?.test(line) ?? false);
+            default:
+                return false;
+        }
+    });
+}
+
+export interface PlanTestResult {
+    code: number;
+    output: string;
+    /** Test files run, and those not run against this provider with the reason. */
+    ran: string[];
+    skipped: { file: string; reason: string }[];
+    seconds: number;
+}
+
+/**
+ * `terraform test` of a module's own test files on a copy rewritten for the offline provider
+ * (only the constructs newer than it, each as its table entry says). Test files that reference
+ * such a construct are not run: they need the provider the module requires.
+ */
+export function planTestModule(name: string, offline: OfflineTerraform, edit?: { suffix: string; apply: (dir: string) => void }): Promise<PlanTestResult> {
+    return getWorkspace(offline).schedule(async () => {
+        const newer = newerThanOffline(offline.awsVersion);
+        const dir = await copyModule(name, edit ? `-${edit.suffix}` : "-test", offline, (copy) => {
+            for (const file of fs.readdirSync(copy).filter((f) => f.endsWith(".tf"))) {
+                const full = path.join(copy, file);
+                fs.writeFileSync(full, newer.reduce((text, construct) => construct.offline?.rewrite(text) ?? text, fs.readFileSync(full, "utf8")));
+            }
+            edit?.apply(copy);
+        });
+        const testDir = path.join(dir, "tests");
+        const files = fs.existsSync(testDir) ? fs.readdirSync(testDir).filter((f) => f.endsWith(".tftest.hcl")).sort() : [];
+        const ran: string[] = [];
+        const skipped: { file: string; reason: string }[] = [];
+        for (const file of files) {
+            const text = fs.readFileSync(path.join(testDir, file), "utf8");
+            const needs = newer.filter((c) => referencePattern(c.use)?.test(text));
+            if (needs.length > 0) {
+                skipped.push({ file, reason: `needs hashicorp/aws >= ${needs.map((c) => c.since).sort().pop() ?? ""} (${needs.map((c) => c.name).join(", ")}); the offline mirror has ${formatVersion(offline.awsVersion)}` });
+            } else {
+                ran.push(file);
+            }
+        }
+        if (ran.length === 0) {
+            return { code: 0, output: "", ran, skipped, seconds: 0 };
+        }
+        const result = await runTerraform(dir, ["test", "-no-color", ...ran.map((f) => `-filter=tests/${f}`)], getWorkspace(offline).root);
+        return { code: result.code, output: `${result.stdout}${result.stderr}`, ran, skipped, seconds: result.seconds };
+    });
+}
+
+/** The terraform version on PATH, e.g. "1.11.4". */
+export function terraformVersion(): string {
+    const out = execFileSync("terraform", ["version", "-json"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+    return (JSON.parse(out) as { terraform_version: string }).terraform_version;
+}
