@@ -8,7 +8,7 @@ import { ProgramRun } from "../tools/lib/mock-runtime";
 import { PlainResource, onlyResource, outputOf, resourcesOfType, runWith, shippedStack } from "./support/stacks";
 import { QDRANT_COLLECTION_DEFAULTS, QDRANT_P2P_PORT, qdrantPeerUri } from "../components/qdrant-topology";
 import { QDRANT_HEALTH_CHECK } from "../components/qdrant-load-balancer";
-import { shellcheck } from "./support/shell";
+import { shellcheck } from "../tools/check/shell";
 import { debianPackage, requireTool } from "./support/tools";
 
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
@@ -149,7 +149,7 @@ describe("Qdrant cluster (prod: qdrantNodeCount 3)", () => {
         }
         requireTool(this, "shellcheck", debianPackage("shellcheck"));
         for (const [label, script] of scripts) {
-            expect(shellcheck(script), label).to.equal("");
+            expect(await shellcheck(script), label).to.deep.equal([]);
         }
     });
 
