@@ -126,7 +126,6 @@ module "monitoring" {
   autoscaling_group_name   = module.memory_spine.autoscaling_group_name
   node_role_name           = module.memory_spine.node_role_name
   vector_store_engine      = var.vector_store_engine
-  qdrant_node_count        = var.qdrant_node_count
   qdrant_instance_ids      = module.vector_store.qdrant_instance_ids
   kv_replication_group_id  = module.kv_store.replication_group_id
   kv_member_cluster_ids    = module.kv_store.member_cluster_ids

@@ -48,7 +48,10 @@ function covered(r: StackResource, selections: readonly StackResource[], all: re
         if (named.includes("*") || isUnknown(selection.props["resources"])) {
             return true;
         }
-        return linked(selection, "resources", named, all, (c) => c.urn === r.urn).length > 0 || selectedByTag(selection, r);
+        // Link to every stored resource the selection names, then look for this one: when the engine
+        // linked the selection to its resources, the ARNs unknown at preview do not matter.
+        const selected = linked(selection, "resources", named, all, (c) => BACKED_UP_TYPES.includes(c.type));
+        return selected.some((c) => c.urn === r.urn) || selectedByTag(selection, r);
     });
 }
 

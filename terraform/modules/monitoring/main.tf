@@ -45,7 +45,8 @@ locals {
     status-check = { description = "fails its EC2 status checks", namespace = "AWS/EC2", metric = "StatusCheckFailed", statistic = "Maximum", period = 60, periods = 2, threshold = 0, operator = "GreaterThanThreshold" }
     disk-used    = { description = "has a data volume more than ${local.qdrant_disk.alarm_percent}% full: grow qdrant_volume_size_gb", namespace = local.qdrant_disk.namespace, metric = local.qdrant_disk.name, statistic = "Maximum", period = local.qdrant_disk.interval_seconds, periods = 2, threshold = local.qdrant_disk.alarm_percent, operator = "GreaterThanThreshold" }
   }
-  qdrant_nodes = var.vector_store_engine == "qdrant" ? var.qdrant_node_count : 0
+  # One pair per instance id handed in: the list's length is known at plan time (the ids are not).
+  qdrant_nodes = var.vector_store_engine == "qdrant" ? length(var.qdrant_instance_ids) : 0
 
   # The key-value layer: one alarm per cache node and metric (ElastiCache publishes per node, and a
   # hot shard or a lagging replica shows on one node only); the same levels as KV_ALARMS in
@@ -247,6 +248,16 @@ resource "aws_cloudwatch_metric_alarm" "qdrant_disk_used" {
   tags = merge(local.tags, { Name = "${local.name}-qdrant-${count.index}-disk-used" })
 }
 
+locals {
+  # The vector store's widget. Its two shapes differ (a Qdrant cluster lists every node), and a
+  # conditional needs both results of one type: each is encoded, the dashboard decodes the one.
+  store_widget = var.vector_store_engine == "pgvector" ? jsonencode(
+    { type = "metric", x = 12, y = 12, width = 12, height = 6, properties = { title = "Vector store (RDS pgvector)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Average" }], ["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Maximum" }], ["AWS/RDS", "FreeStorageSpace", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Minimum", yAxis = "right" }]] } }
+    ) : jsonencode(
+    { type = "metric", x = 12, y = 12, width = 12, height = 6, properties = { title = local.qdrant_nodes > 1 ? "Vector store (Qdrant cluster)" : "Vector store (Qdrant node)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = concat([], [for i in range(local.qdrant_nodes) : [["AWS/EC2", "CPUUtilization", "InstanceId", var.qdrant_instance_ids[i], { stat = "Average", label = "qdrant-${i} CPU %" }], [local.qdrant_disk.namespace, local.qdrant_disk.name, "Environment", var.environment, "Node", "qdrant-${i}", { stat = "Maximum", label = "qdrant-${i} data volume used %" }], ["AWS/EC2", "StatusCheckFailed", "InstanceId", var.qdrant_instance_ids[i], { stat = "Maximum", yAxis = "right", label = "qdrant-${i} status check failed" }]]]...) } }
+  )
+}
+
 resource "aws_cloudwatch_dashboard" "this" {
   dashboard_name = local.name
   dashboard_body = jsonencode({
@@ -256,11 +267,7 @@ resource "aws_cloudwatch_dashboard" "this" {
       { type = "metric", x = 0, y = 6, width = 12, height = 6, properties = { title = "Target response time", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/ApplicationELB", "TargetResponseTime", "TargetGroup", var.target_group_arn_suffix, "LoadBalancer", var.load_balancer_arn_suffix, { stat = "p50" }], ["AWS/ApplicationELB", "TargetResponseTime", "TargetGroup", var.target_group_arn_suffix, "LoadBalancer", var.load_balancer_arn_suffix, { stat = "p95" }]] } },
       { type = "metric", x = 12, y = 6, width = 12, height = 6, properties = { title = "Healthy / unhealthy hosts", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/ApplicationELB", "HealthyHostCount", "TargetGroup", var.target_group_arn_suffix, "LoadBalancer", var.load_balancer_arn_suffix, { stat = "Minimum" }], ["AWS/ApplicationELB", "UnHealthyHostCount", "TargetGroup", var.target_group_arn_suffix, "LoadBalancer", var.load_balancer_arn_suffix, { stat = "Maximum" }]] } },
       { type = "metric", x = 0, y = 12, width = 12, height = 6, properties = { title = "API node CPU", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/EC2", "CPUUtilization", "AutoScalingGroupName", var.autoscaling_group_name, { stat = "Average" }]] } },
-      ], var.vector_store_engine == "pgvector" ? [
-      { type = "metric", x = 12, y = 12, width = 12, height = 6, properties = { title = "Vector store (RDS pgvector)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Average" }], ["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Maximum" }], ["AWS/RDS", "FreeStorageSpace", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Minimum", yAxis = "right" }]] } },
-      ] : [
-      { type = "metric", x = 12, y = 12, width = 12, height = 6, properties = { title = local.qdrant_nodes > 1 ? "Vector store (Qdrant cluster)" : "Vector store (Qdrant node)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = concat([], [for i in range(local.qdrant_nodes) : [["AWS/EC2", "CPUUtilization", "InstanceId", var.qdrant_instance_ids[i], { stat = "Average", label = "qdrant-${i} CPU %" }], [local.qdrant_disk.namespace, local.qdrant_disk.name, "Environment", var.environment, "Node", "qdrant-${i}", { stat = "Maximum", label = "qdrant-${i} data volume used %" }], ["AWS/EC2", "StatusCheckFailed", "InstanceId", var.qdrant_instance_ids[i], { stat = "Maximum", yAxis = "right", label = "qdrant-${i} status check failed" }]]]...) } },
-      ], var.kv_replication_group_id == "" ? [] : [
+      ], [jsondecode(local.store_widget)], var.kv_replication_group_id == "" ? [] : [
       { type = "metric", x = 0, y = 18, width = 24, height = 6, properties = { title = "Key-value layer (ElastiCache Valkey, per node)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [local.kv_search.cpu, local.kv_search.mem, local.kv_search.evict, local.kv_search.lag] } },
     ])
   })

@@ -38,19 +38,8 @@ variable "vector_store_engine" {
   }
 }
 
-variable "qdrant_node_count" {
-  description = "qdrant only: number of Qdrant nodes, each with its own status-check and data-volume alarm."
-  type        = number
-  default     = 1
-
-  validation {
-    condition     = contains([1, 3, 5, 7, 9], var.qdrant_node_count)
-    error_message = "qdrant_node_count must be 1, 3, 5, 7 or 9."
-  }
-}
-
 variable "qdrant_instance_ids" {
-  description = "qdrant only: the Qdrant nodes' instance ids in node order (one per node)."
+  description = "qdrant only: the Qdrant nodes' instance ids in node order; each gets a status-check and a data-volume alarm."
   type        = list(string)
   default     = []
 }

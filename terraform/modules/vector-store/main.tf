@@ -251,7 +251,7 @@ resource "aws_instance" "qdrant" {
 
   ami                         = data.aws_ami.ubuntu[0].id
   instance_type               = var.qdrant_instance_type
-  subnet_id                   = data.aws_subnet.qdrant[count.index].id
+  subnet_id                   = var.private_subnet_ids[count.index % length(var.private_subnet_ids)]
   vpc_security_group_ids      = [aws_security_group.store.id]
   associate_public_ip_address = false
   iam_instance_profile        = aws_iam_instance_profile.qdrant[0].name
