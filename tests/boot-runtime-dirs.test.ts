@@ -29,9 +29,12 @@ function settings(unit: WrittenUnit, key: string): string[] {
     return [...unit.text.matchAll(new RegExp(`^${key}=(.*)$`, "gm"))].map((m) => m[1].trim());
 }
 
-/** The first path component under /run of every /run path the script mentions. */
+/** Entries of /run that the system's own services create on every boot (not ours to own). */
+const SYSTEM_RUN_ENTRIES = new Set(["systemd", "user", "lock", "udev", "dbus", "shm", "utmp", "cloud-init", "docker", "docker.sock", "containerd", "snapd.socket"]);
+
+/** The first path component under /run of every /run path the script mentions, the system's own excepted. */
 function runDirectoriesUsedBy(script: string): Set<string> {
-    return new Set([...script.matchAll(/(?<![\w/])\/run\/([\w.-]+)/g)].map((m) => m[1]));
+    return new Set([...script.matchAll(/(?<![\w/])\/run\/([\w.-]+)/g)].map((m) => m[1]).filter((entry) => !SYSTEM_RUN_ENTRIES.has(entry)));
 }
 
 describe("boot scripts: runtime directories survive a reboot", function () {

@@ -18,6 +18,7 @@ describe("provider-documented constraints: every run the test suite made", funct
             this.test.title += ` (${runs.length} runs, checked in ${checkingMillis()} ms)`;
         }
         expect(runs.length).to.be.at.least(SHIPPED_STACKS.length);
+        expect(runs.flatMap((r) => (r.error ? [`${r.label}: ${r.error}`] : [])), "the check failed on these runs").to.deep.equal([]);
         expect(runs.flatMap((r) => r.check.unchecked.map((type) => `${r.label}: ${type} has no provider typings`))).to.deep.equal([]);
         expect(runs.flatMap((r) => r.check.violations.map((v) => `${r.label}: ${formatViolation(v)}`))).to.deep.equal([]);
     });

@@ -1,11 +1,12 @@
 import { expect } from "chai";
+import * as path from "path";
 import { parse } from "@cdktf/hcl2json";
 import { formatViolation } from "../tools/constraints/evaluate";
 import { checkResources } from "../tools/constraints/pulumi";
 import { checkTerraform, HclBody, TerraformResource } from "../tools/constraints/terraform";
 import { constraintTable } from "./support/checked-runs";
 import { onlyResource, shippedStack, SHIPPED_STACKS } from "./support/stacks";
-import { parseFile, TERRAFORM_ROOT, walkFiles } from "./terraform/helpers/terraform";
+import { loadTerraform, parseFile, REPO_ROOT, TERRAFORM_ROOT, walkFiles } from "./terraform/helpers/terraform";
 import { TERRAFORM_TYPES } from "./terraform/helpers/type-map";
 
 /**
@@ -60,13 +61,19 @@ describe("provider-documented constraints: the Pulumi program", function () {
 describe("provider-documented constraints: the Terraform modules", function () {
     let resources: TerraformResource[];
     before(async function () {
-        // Every .tf under terraform/, so modules added later are covered without a list to extend.
-        const files = await Promise.all(walkFiles(TERRAFORM_ROOT, (f) => f.endsWith(".tf")).map(parseFile));
+        // Every .tf under terraform/, so a module added later is covered without a list to extend;
+        // the files the shared tree has parsed already are not parsed again.
+        const tree = await loadTerraform();
+        const parsed = [...tree.byDir.values()].flatMap((module) => module.files);
+        const known = new Set(parsed.map((file) => file.path));
+        const others = walkFiles(TERRAFORM_ROOT, (f) => f.endsWith(".tf") && !known.has(path.relative(REPO_ROOT, f)));
+        const files = [...parsed, ...(await Promise.all(others.map(parseFile)))];
         resources = files.flatMap((file) => resourcesOf(file.document, file.path));
     });
 
     it("every resource type maps to its provider's typings", function () {
         expect(resources.length).to.be.greaterThan(50);
+        expect(new Set(resources.map((r) => r.address.split(":")[0])).size, "files with resources").to.be.greaterThan(5);
         const check = checkTerraform(constraintTable, resources, TOKENS_BY_TERRAFORM_TYPE);
         expect(check.unmapped, "Terraform types without provider typings: add them to tests/terraform/helpers/type-map.ts").to.deep.equal([]);
     });

@@ -9,6 +9,8 @@ export interface CheckedRun {
     /** The stack and its overrides, e.g. `prod with {"vectorStoreEngine":"pgvector"}`. */
     label: string;
     check: RunCheck;
+    /** The check itself failed (reported by the every-run test, never by the test whose run it was). */
+    error?: string;
 }
 
 const checked: CheckedRun[] = [];
@@ -19,7 +21,11 @@ let checkingMs = 0;
 // so a variant that only one test makes is covered without anyone listing it.
 observeRuns((run, options) => {
     const start = process.hrtime.bigint();
-    checked.push({ label: labelOf(options), check: checkResources(constraintTable, run.resources) });
+    try {
+        checked.push({ label: labelOf(options), check: checkResources(constraintTable, run.resources) });
+    } catch (err) {
+        checked.push({ label: labelOf(options), check: { violations: [], unchecked: [] }, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+    }
     checkingMs += Number(process.hrtime.bigint() - start) / 1e6;
 });
 

@@ -69,7 +69,7 @@ export async function writtenFiles(script: string): Promise<WrittenFile[]> {
         }
     }
     // One bash run expands every document: the stated values, then a stub for anything else,
-    // then each document between markers, in the script's own here-document syntax.
+    // then each document after its path, in the script's own here-document syntax.
     const program = [
         "set -u",
         ...stated,
@@ -83,7 +83,7 @@ export async function writtenFiles(script: string): Promise<WrittenFile[]> {
     ].join("\n");
     const result = await runTool("bash", ["--noprofile", "--norc"], { input: program, env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } });
     if (result.code !== 0) {
-        throw new Error(`expanding the script's here-documents failed: ${result.stderr.trim()}\n${process.env.DEBUG_BOOT_FILES ? program : ""}`);
+        throw new Error(`expanding the script's here-documents failed: ${result.stderr.trim()}`);
     }
     // Each document is \x1e path \x1f content (record and unit separators never occur in a script).
     return result.stdout.split("\x1e").slice(1).map((record) => {

@@ -58,9 +58,16 @@ export interface StackCheckReport {
     missingTools: ToolName[];
 }
 
-async function available(tool: ToolName): Promise<boolean> {
-    const result = await runTool("sh", ["-c", `command -v ${TOOL_COMMANDS[tool].command}`]);
-    return result.code === 0;
+const availability = new Map<ToolName, Promise<boolean>>();
+
+/** Whether the tool is on PATH, asked once per process. */
+function available(tool: ToolName): Promise<boolean> {
+    let found = availability.get(tool);
+    if (!found) {
+        found = runTool("sh", ["-c", `command -v ${TOOL_COMMANDS[tool].command}`]).then((r) => r.code === 0);
+        availability.set(tool, found);
+    }
+    return found;
 }
 
 /** The first line that differs, with its neighbours, for a readable failure. */

@@ -8,12 +8,12 @@
  *   A data source a test forgot to override fails at once, naming itself.
  * - The copy's `aws` constraint is pinned to the mirror's provider (5.100.0 on this kind of
  *   machine) while the modules require 6.x: that relaxation is ours, never the modules'.
- * - Fast: the provider is installed once per test process (a symlink into the mirror) and shared
- *   by every module copy; the modules run in parallel, started as soon as this file is loaded,
- *   so that they overlap with the rest of the suite. Everything lives in one temporary
- *   directory, removed when the process exits.
+ * - Fast: one provider process per worker, shared by all the commands the worker runs (see
+ *   ProviderMode); the modules run in parallel, started as soon as offline.test.ts is loaded, so
+ *   that they overlap with the rest of the suite. Everything lives in one temporary directory,
+ *   removed (and the provider processes stopped) when the process exits.
  */
-import { execFile, execFileSync } from "child_process";
+import { execFile, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -115,7 +115,7 @@ export interface CommandResult {
     seconds: number;
 }
 
-function runTerraform(cwd: string, args: string[], home: string): Promise<CommandResult> {
+function runTerraform(cwd: string, args: string[], home: string, extraEnv: Record<string, string>): Promise<CommandResult> {
     const started = Date.now();
     return new Promise((resolve) => {
         execFile(
@@ -140,6 +140,7 @@ function runTerraform(cwd: string, args: string[], home: string): Promise<Comman
                     AWS_ACCESS_KEY_ID: "offline-test",
                     AWS_SECRET_ACCESS_KEY: "offline-test",
                     AWS_EC2_METADATA_DISABLED: "true",
+                    ...extraEnv,
                 },
             },
             (error, stdout, stderr) => {
@@ -150,37 +151,70 @@ function runTerraform(cwd: string, args: string[], home: string): Promise<Comman
     });
 }
 
-/** Runs at most `limit` tasks at a time. */
-function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-    let active = 0;
-    const queue: (() => void)[] = [];
-    return <T>(task: () => Promise<T>) =>
-        new Promise<T>((resolve, reject) => {
-            const start = (): void => {
-                active += 1;
-                task()
-                    .then(resolve, reject)
-                    .finally(() => {
-                        active -= 1;
-                        queue.shift()?.();
-                    });
-            };
-            if (active < limit) {
-                start();
-            } else {
-                queue.push(start);
-            }
-        });
-}
+/**
+ * How Terraform gets the provider. "reattach": one provider process per worker, started from the
+ * mirror in the provider's debug mode and shared by every command the worker runs
+ * (TF_REATTACH_PROVIDERS): Terraform then neither installs nor re-launches it, which halves the
+ * CPU the suite spends (a provider launch costs about half a second, and each run block launches
+ * it twice). "plugin-dir": `terraform init -backend=false -plugin-dir=<mirror>` once, its
+ * .terraform shared by every copy; used when the mirror holds only packed (zip) providers or the
+ * provider does not start in debug mode.
+ */
+type ProviderMode = { kind: "reattach"; env: Record<string, string> } | { kind: "plugin-dir"; initialized: string };
 
 interface Workspace {
     root: string;
-    /** A directory initialized once with the mirror's aws provider; its .terraform is shared. */
-    initialized: Promise<{ dir: string; init: CommandResult }>;
-    schedule: <T>(task: () => Promise<T>) => Promise<T>;
+    /** Runs a task on a free worker, giving it that worker's provider. */
+    schedule: <T>(task: (mode: ProviderMode) => Promise<T>) => Promise<T>;
 }
 
 let workspace: Workspace | undefined;
+
+/** The provider binary of the mirror's aws version, when the mirror holds it unpacked. */
+function providerBinary(offline: OfflineTerraform): string | undefined {
+    const dir = path.join(offline.mirror, "registry.terraform.io", "hashicorp", "aws", formatVersion(offline.awsVersion), "linux_amd64");
+    const binary = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.startsWith("terraform-provider-aws")) : undefined;
+    return binary === undefined ? undefined : path.join(dir, binary);
+}
+
+/** Starts the provider in debug mode; resolves with its TF_REATTACH_PROVIDERS value. */
+function startProvider(binary: string, root: string, index: number): Promise<string> {
+    // Its stdout goes to a file, not a pipe: nothing may break under it when this process stops reading.
+    const out = path.join(root, `provider-${index}.out`);
+    const fd = fs.openSync(out, "w");
+    const child = spawn(binary, ["-debug"], {
+        stdio: ["ignore", fd, "ignore"],
+        // A clean environment: no CA bundle, no credentials, no proxy exceptions.
+        env: { PATH: process.env.PATH ?? "", HOME: root, HTTPS_PROXY: CLOSED_PORT, HTTP_PROXY: CLOSED_PORT, AWS_EC2_METADATA_DISABLED: "true" },
+    });
+    fs.closeSync(fd);
+    child.unref();
+    const pid = child.pid;
+    if (pid !== undefined) {
+        process.on("exit", () => {
+            try {
+                process.kill(pid);
+            } catch {
+                // already gone
+            }
+        });
+    }
+    return new Promise((resolve, reject) => {
+        const started = Date.now();
+        const poll = (): void => {
+            const m = /TF_REATTACH_PROVIDERS='([^']+)'/.exec(fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "");
+            if (m) {
+                resolve(m[1]);
+            } else if (child.exitCode !== null || Date.now() - started > 60000) {
+                reject(new Error(`${binary} -debug did not start (exit ${String(child.exitCode)})`));
+            } else {
+                setTimeout(poll, 100).unref();
+            }
+        };
+        child.once("error", reject);
+        poll();
+    });
+}
 
 function getWorkspace(offline: OfflineTerraform): Workspace {
     if (workspace) {
@@ -189,28 +223,59 @@ function getWorkspace(offline: OfflineTerraform): Workspace {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "memory-spine-terraform-"));
     process.on("exit", () => fs.rmSync(root, { recursive: true, force: true }));
     fs.writeFileSync(path.join(root, "empty.tfrc"), "");
-    const dir = path.join(root, "provider");
-    fs.mkdirSync(dir);
-    fs.writeFileSync(
-        path.join(dir, "versions.tf"),
-        `terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "${formatVersion(offline.awsVersion)}"\n    }\n  }\n}\n`,
+    const workers = Math.max(2, os.cpus().length);
+
+    const pluginDir = (async (): Promise<ProviderMode> => {
+        const dir = path.join(root, "provider");
+        fs.mkdirSync(dir);
+        fs.writeFileSync(
+            path.join(dir, "versions.tf"),
+            `terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "${formatVersion(offline.awsVersion)}"\n    }\n  }\n}\n`,
+        );
+        const init = await runTerraform(dir, ["init", "-backend=false", "-input=false", "-no-color", `-plugin-dir=${offline.mirror}`], root, {});
+        if (init.code !== 0) {
+            throw new Error(`terraform init with the mirror ${offline.mirror} failed:\n${init.stdout}${init.stderr}`);
+        }
+        return { kind: "plugin-dir", initialized: dir };
+    });
+    // TF_OFFLINE_PROVIDER_MODE=plugin-dir forces the fallback (to check it, or to debug without reattach).
+    const binary = process.env.TF_OFFLINE_PROVIDER_MODE === "plugin-dir" ? undefined : providerBinary(offline);
+    const modes: Promise<ProviderMode>[] = Array.from({ length: workers }, (_, i) =>
+        binary === undefined
+            ? Promise.reject(new Error("packed mirror"))
+            : startProvider(binary, root, i).then((reattach): ProviderMode => ({ kind: "reattach", env: { TF_REATTACH_PROVIDERS: reattach } })),
     );
-    const schedule = limiter(Math.max(2, os.cpus().length));
+    let fallback: Promise<ProviderMode> | undefined;
+    const slots = modes.map((mode) => mode.catch(() => (fallback ??= pluginDir())));
+
+    const free: number[] = slots.map((_, i) => i);
+    const waiting: ((slot: number) => void)[] = [];
+    const acquire = (): Promise<number> => new Promise((resolve) => (free.length > 0 ? resolve(free.shift() as number) : waiting.push(resolve)));
+    const release = (slot: number): void => {
+        const next = waiting.shift();
+        if (next) {
+            next(slot);
+        } else {
+            free.push(slot);
+        }
+    };
     workspace = {
         root,
-        schedule,
-        initialized: runTerraform(dir, ["init", "-backend=false", "-input=false", "-no-color", `-plugin-dir=${offline.mirror}`], root).then((init) => ({ dir, init })),
+        schedule: async <T>(task: (mode: ProviderMode) => Promise<T>): Promise<T> => {
+            const slot = await acquire();
+            try {
+                return await task(await slots[slot]);
+            } finally {
+                release(slot);
+            }
+        },
     };
     return workspace;
 }
 
-/** A temporary copy of a module, its aws constraint pinned to the offline provider, initialized. */
-async function copyModule(name: string, suffix: string, offline: OfflineTerraform, edit?: (dir: string) => void): Promise<string> {
+/** A temporary copy of a module, its aws constraint pinned to the offline provider. */
+function copyModule(name: string, suffix: string, offline: OfflineTerraform, mode: ProviderMode, edit?: (dir: string) => void): string {
     const ws = getWorkspace(offline);
-    const { dir: initialized, init } = await ws.initialized;
-    if (init.code !== 0) {
-        throw new Error(`terraform init with the mirror ${offline.mirror} failed:\n${init.stdout}${init.stderr}`);
-    }
     const dir = path.join(ws.root, `${name}${suffix}`);
     fs.cpSync(path.join(MODULES_DIR, name), dir, { recursive: true });
     const versions = path.join(dir, "versions.tf");
@@ -218,9 +283,11 @@ async function copyModule(name: string, suffix: string, offline: OfflineTerrafor
         .readFileSync(versions, "utf8")
         .replace(/(aws\s*=\s*\{[^}]*?version\s*=\s*)"[^"]*"/, `$1"${formatVersion(offline.awsVersion)}"`);
     fs.writeFileSync(versions, pinned);
-    // The provider installation is a symlink into the mirror: share it instead of re-initializing.
-    fs.cpSync(path.join(initialized, ".terraform"), path.join(dir, ".terraform"), { recursive: true, verbatimSymlinks: true });
-    fs.copyFileSync(path.join(initialized, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
+    if (mode.kind === "plugin-dir") {
+        // The provider installation is a symlink into the mirror: share it instead of re-initializing.
+        fs.cpSync(path.join(mode.initialized, ".terraform"), path.join(dir, ".terraform"), { recursive: true, verbatimSymlinks: true });
+        fs.copyFileSync(path.join(mode.initialized, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
+    }
     edit?.(dir);
     return dir;
 }
@@ -233,9 +300,9 @@ export interface ValidateResult {
 
 /** `terraform validate -json` on a copy of a module (optionally edited first). */
 export function validateModule(name: string, offline: OfflineTerraform, edit?: { suffix: string; apply: (dir: string) => void }): Promise<ValidateResult> {
-    return getWorkspace(offline).schedule(async () => {
-        const dir = await copyModule(name, edit ? `-${edit.suffix}` : "-validate", offline, edit?.apply);
-        const result = await runTerraform(dir, ["validate", "-json", "-no-color"], getWorkspace(offline).root);
+    return getWorkspace(offline).schedule(async (mode) => {
+        const dir = copyModule(name, edit ? `-${edit.suffix}` : "-validate", offline, mode, edit?.apply);
+        const result = await runTerraform(dir, ["validate", "-json", "-no-color"], getWorkspace(offline).root, mode.kind === "reattach" ? mode.env : {});
         let parsed: { diagnostics?: Diagnostic[] };
         try {
             parsed = JSON.parse(result.stdout) as { diagnostics?: Diagnostic[] };
@@ -284,9 +351,9 @@ export interface PlanTestResult {
  * such a construct are not run: they need the provider the module requires.
  */
 export function planTestModule(name: string, offline: OfflineTerraform, edit?: { suffix: string; apply: (dir: string) => void }): Promise<PlanTestResult> {
-    return getWorkspace(offline).schedule(async () => {
+    return getWorkspace(offline).schedule(async (mode) => {
         const newer = newerThanOffline(offline.awsVersion);
-        const dir = await copyModule(name, edit ? `-${edit.suffix}` : "-test", offline, (copy) => {
+        const dir = copyModule(name, edit ? `-${edit.suffix}` : "-test", offline, mode, (copy) => {
             for (const file of fs.readdirSync(copy).filter((f) => f.endsWith(".tf"))) {
                 const full = path.join(copy, file);
                 fs.writeFileSync(full, newer.reduce((text, construct) => construct.offline?.rewrite(text) ?? text, fs.readFileSync(full, "utf8")));
@@ -309,7 +376,7 @@ export function planTestModule(name: string, offline: OfflineTerraform, edit?: {
         if (ran.length === 0) {
             return { code: 0, output: "", ran, skipped, seconds: 0 };
         }
-        const result = await runTerraform(dir, ["test", "-no-color", ...ran.map((f) => `-filter=tests/${f}`)], getWorkspace(offline).root);
+        const result = await runTerraform(dir, ["test", "-no-color", ...ran.map((f) => `-filter=tests/${f}`)], getWorkspace(offline).root, mode.kind === "reattach" ? mode.env : {});
         return { code: result.code, output: `${result.stdout}${result.stderr}`, ran, skipped, seconds: result.seconds };
     });
 }

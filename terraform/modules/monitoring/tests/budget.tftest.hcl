@@ -52,7 +52,7 @@ run "prod" {
   }
 
   assert {
-    condition     = contains(["UnblendedCost", "BlendedCost", "AmortizedCost", "NetUnblendedCost", "NetAmortizedCost"], coalesce(aws_budgets_budget.monthly.metrics, "none"))
+    condition     = length(coalesce(aws_budgets_budget.monthly.metrics, [])) == 1 && contains(["UnblendedCost", "BlendedCost", "AmortizedCost", "NetUnblendedCost", "NetAmortizedCost"], one(coalesce(aws_budgets_budget.monthly.metrics, ["none"])))
     error_message = "filter_expression requires metrics (a cost metric for a COST budget), or the budget cannot be evaluated."
   }
 }
