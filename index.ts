@@ -1,4 +1,5 @@
 // Memory Spine on AWS: stack config -> components -> stack outputs. Nothing else lives here.
+import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./components/config";
 import { Networking } from "./components/networking";
 import { ApiSecurityGroups } from "./components/security-groups";
@@ -7,6 +8,9 @@ import { MemorySpineCluster } from "./components/cluster";
 import { VaultSecrets, PROVIDER_KEYS_MOUNT } from "./components/vault-secrets";
 import { vaultPort } from "./components/vault-address";
 import { Monitoring } from "./components/monitoring";
+import { CUSTOMER_MANAGED_KEY_ENVIRONMENTS, DataKey } from "./components/data-key";
+import { Backups } from "./components/backups";
+import { BACKUP_RETENTION } from "./components/backup-retention";
 import { KeyValueStore } from "./components/kv-store";
 import { OffHoursSchedule } from "./components/offhours-schedule";
 
@@ -30,6 +34,9 @@ const securityGroups = new ApiSecurityGroups("security-groups", {
     tags: config.tags,
 });
 
+// Prod encrypts every data and root volume, the database and the Qdrant snapshots with its own key.
+const dataKey = CUSTOMER_MANAGED_KEY_ENVIRONMENTS.includes(env) ? new DataKey("data-key", { environment: env, tags: config.tags }) : undefined;
+
 const vectorStore = new VectorStore("vector-store", {
     environment: env,
     engine: config.vectorStoreEngine,
@@ -38,6 +45,7 @@ const vectorStore = new VectorStore("vector-store", {
     vpcId: network.vpcId,
     privateSubnetIds: network.privateSubnetIds,
     nodeSecurityGroupId: securityGroups.nodeSecurityGroupId,
+    dataKeyArn: dataKey?.keyArn,
     tags: config.tags,
 });
 
@@ -77,18 +85,20 @@ const cluster = new MemorySpineCluster("memory-spine", {
         qdrantSecretPath: config.vectorStoreEngine === "qdrant" ? `${PROVIDER_KEYS_MOUNT}/data/${env}/qdrant` : "",
         kvSecretPath: `${PROVIDER_KEYS_MOUNT}/data/${env}/kv`,
     },
+    dataKeyArn: dataKey?.keyArn,
     tags: config.tags,
 });
 
 // Outside prod the stores follow the API group's off-hours schedule (offHoursStores).
-const qdrantInstanceIds = vectorStore.qdrantInstanceId ? [vectorStore.qdrantInstanceId] : [];
-if (config.offHours.stopStores && (vectorStore.database || qdrantInstanceIds.length > 0)) {
+if (config.offHours.stopStores && (vectorStore.database || vectorStore.qdrantInstanceIds.length > 0)) {
     new OffHoursSchedule("offhours", {
         environment: env,
         schedule: config.schedule,
         marginMinutes: config.offHours.marginMinutes,
         database: vectorStore.database,
-        instanceIds: qdrantInstanceIds,
+        instanceIds: vectorStore.qdrantInstanceIds,
+        // Starting an instance whose volumes use a customer managed key needs a grant on that key.
+        volumeKmsKeyArns: dataKey ? [dataKey.keyArn] : [],
         tags: config.tags,
     });
 }
@@ -108,7 +118,7 @@ const monitoring = new Monitoring("monitoring", {
     environment: env,
     settings: config.monitoring,
     vectorStoreEngine: config.vectorStoreEngine,
-    qdrantInstanceId: vectorStore.qdrantInstanceId,
+    qdrantInstanceIds: vectorStore.qdrantInstanceIds,
     loadBalancerArnSuffix: cluster.loadBalancerArnSuffix,
     targetGroupArnSuffix: cluster.targetGroupArnSuffix,
     autoScalingGroupName: cluster.autoScalingGroupName,
@@ -116,6 +126,11 @@ const monitoring = new Monitoring("monitoring", {
     kv: { replicationGroupId: kvStore.replicationGroupId, memberClusterIds: kvStore.topology.memberClusterIds, replicas: config.kv.replicas },
     tags: config.tags,
 });
+
+// Staging and prod back up every data volume and the database; failed jobs page through the alert topic.
+const backups = BACKUP_RETENTION[env] !== undefined
+    ? new Backups("backups", { environment: env, resourceArns: vectorStore.backupResourceArns, alertTopicArn: monitoring.topicArn, tags: config.tags })
+    : undefined;
 
 /** https:// when TLS is on, http:// otherwise. */
 export const apiEndpoint = cluster.apiEndpoint;
@@ -137,3 +152,10 @@ export const dashboardName = monitoring.dashboardName;
 export const prometheusRemoteWriteUrl = monitoring.prometheusRemoteWriteUrl;
 /** Monthly AWS Budget of the environment. */
 export const budgetName = monitoring.budgetName;
+/** The Qdrant instances' ids and ARNs in node order (empty with pgvector), e.g. for off-hours schedules. */
+export const qdrantInstanceIds = pulumi.all(vectorStore.qdrantInstanceIds);
+export const qdrantInstanceArns = pulumi.all(vectorStore.qdrantInstanceArns);
+/** AWS Backup vault of the environment (staging, prod). */
+export const backupVaultName = backups?.vaultName;
+/** S3 bucket holding the Qdrant nodes' daily snapshots (Qdrant only). */
+export const qdrantSnapshotBucket = vectorStore.qdrantSnapshotBucketName;

@@ -49,6 +49,8 @@ export interface MemorySpineClusterArgs extends ClusterSettings {
     kv: NodeKvSettings;
     /** How the nodes log in to Vault and where their secrets live. */
     vault: NodeVaultSettings;
+    /** Customer-managed key for the nodes' root volumes (prod); the AWS-managed EBS key without. */
+    dataKeyArn?: pulumi.Input<string>;
     tags: Tags;
 }
 
@@ -156,6 +158,7 @@ export class MemorySpineCluster extends pulumi.ComponentResource {
                     volumeSize: isProd ? 200 : 50,
                     volumeType: "gp3",
                     encrypted: "true",
+                    kmsKeyId: args.dataKeyArn,
                     deleteOnTermination: "true",
                 },
             }],

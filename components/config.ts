@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isIpv4Cidr, isCanonicalIpv4Cidr, cidrPrefixLength } from "./cidr";
 import { checkDatabaseWindows, checkOffHours, OffHoursSettings } from "./offhours-config";
+import { QDRANT_NODE_COUNTS, isQdrantNodeCount } from "./qdrant-topology";
 
 /** The project's config namespace, i.e. the `memory-spine:` prefix of every stack key. */
 export const CONFIG_NAMESPACE = "memory-spine";
@@ -37,6 +38,8 @@ export interface VectorStoreSettings {
     qdrantVersion: string;
     qdrantInstanceType: string;
     qdrantVolumeSizeGb: number;
+    /** Qdrant nodes: 1 (single node), or an odd 3..9 for its distributed mode. */
+    qdrantNodeCount: number;
     dbInstanceClass: string;
     dbAllocatedStorageGb: number;
     postgresVersion: string;
@@ -141,6 +144,7 @@ export const CONFIG_DEFAULTS = {
     qdrantVersion: "v1.15.0",
     qdrantInstanceType: "r6i.large",
     qdrantVolumeSizeGb: 100,
+    qdrantNodeCount: 1,
     dbInstanceClass: "db.t3.large",
     dbAllocatedStorageGb: 100,
     postgresVersion: "16",
@@ -428,6 +432,10 @@ function checkVectorStore(text: TextOf, problem: Report): VectorStoreSettings {
     if (qdrantVolumeSizeGb === undefined || qdrantVolumeSizeGb < 10 || qdrantVolumeSizeGb > 16384) {
         problem("qdrantVolumeSizeGb", "must be a whole number of GB from 10 to 16384");
     }
+    const qdrantNodeCount = parseInteger(text("qdrantNodeCount"));
+    if (qdrantNodeCount === undefined || !isQdrantNodeCount(qdrantNodeCount)) {
+        problem("qdrantNodeCount", `must be ${QDRANT_NODE_COUNTS.join(", ")} (1 = a single node; Qdrant's consensus needs a majority, so a cluster has an odd number of nodes and 2 would survive no loss)`);
+    }
     const dbInstanceClass = text("dbInstanceClass");
     if (!dbInstanceClass.startsWith("db.") || !INSTANCE_TYPE_PATTERN.test(dbInstanceClass.slice(3))) {
         problem("dbInstanceClass", "must be an RDS instance class such as db.t3.large or db.r6g.xlarge");
@@ -445,6 +453,7 @@ function checkVectorStore(text: TextOf, problem: Report): VectorStoreSettings {
         qdrantVersion,
         qdrantInstanceType,
         qdrantVolumeSizeGb: qdrantVolumeSizeGb ?? 0,
+        qdrantNodeCount: qdrantNodeCount ?? 1,
         dbInstanceClass,
         dbAllocatedStorageGb: dbAllocatedStorageGb ?? 0,
         postgresVersion,

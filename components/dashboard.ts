@@ -1,5 +1,6 @@
 /** The CloudWatch dashboard body of one environment: requests, errors, latency, hosts, CPU, store. */
 import { QDRANT_DISK_METRIC } from "./qdrant-metrics";
+import { qdrantNodeLabel } from "./qdrant-topology";
 
 export interface DashboardTargets {
     environment: string;
@@ -7,8 +8,8 @@ export interface DashboardTargets {
     loadBalancerArnSuffix: string;
     targetGroupArnSuffix: string;
     autoScalingGroupName: string;
-    /** pgvector: the RDS instance identifier; qdrant: the Qdrant EC2 instance id, when known. */
-    database?: { engine: "pgvector"; identifier: string } | { engine: "qdrant"; instanceId: string };
+    /** pgvector: the RDS instance identifier; qdrant: the Qdrant EC2 instance ids in node order. */
+    database?: { engine: "pgvector"; identifier: string } | { engine: "qdrant"; instanceIds: string[] };
     /** The key-value layer's replication group id: its nodes' ids all start with it. */
     kvReplicationGroupId?: string;
 }
@@ -54,12 +55,15 @@ export function dashboardBody(t: DashboardTargets): string {
             ["AWS/RDS", "FreeStorageSpace", ...db, { stat: "Minimum", yAxis: "right" }],
         ], t.region, 12, 12));
     } else if (t.database?.engine === "qdrant") {
-        const node = ["InstanceId", t.database.instanceId];
-        widgets.push(widget("Vector store (Qdrant node)", [
-            ["AWS/EC2", "CPUUtilization", ...node, { stat: "Average" }],
-            [QDRANT_DISK_METRIC.namespace, QDRANT_DISK_METRIC.metricName, "Environment", t.environment, { stat: "Maximum", label: "Data volume used %" }],
-            ["AWS/EC2", "StatusCheckFailed", ...node, { stat: "Maximum", yAxis: "right" }],
-        ], t.region, 12, 12));
+        const metrics: Metric[] = t.database.instanceIds.flatMap((instanceId, index): Metric[] => {
+            const node = qdrantNodeLabel(index);
+            return [
+                ["AWS/EC2", "CPUUtilization", "InstanceId", instanceId, { stat: "Average", label: `${node} CPU %` }],
+                [QDRANT_DISK_METRIC.namespace, QDRANT_DISK_METRIC.metricName, "Environment", t.environment, "Node", node, { stat: "Maximum", label: `${node} data volume used %` }],
+                ["AWS/EC2", "StatusCheckFailed", "InstanceId", instanceId, { stat: "Maximum", yAxis: "right", label: `${node} status check failed` }],
+            ];
+        });
+        widgets.push(widget(t.database.instanceIds.length > 1 ? "Vector store (Qdrant cluster)" : "Vector store (Qdrant node)", metrics, t.region, 12, 12));
     }
     if (t.kvReplicationGroupId) {
         widgets.push(kvWidget(t.kvReplicationGroupId, t.region, 0, 18));

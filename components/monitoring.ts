@@ -5,6 +5,7 @@ import { resourceName, resourceTags, Tags } from "./tags";
 import { dashboardBody } from "./dashboard";
 import { BUDGET_METRIC, BUDGET_NOTIFICATIONS, budgetLimitUsd, budgetTagFilters } from "./budget";
 import { QDRANT_DISK_METRIC } from "./qdrant-metrics";
+import { qdrantNodeLabel } from "./qdrant-topology";
 import { KV_ALARMS } from "./kv-metrics";
 
 export interface MonitoringArgs {
@@ -16,8 +17,8 @@ export interface MonitoringArgs {
     autoScalingGroupName: pulumi.Input<string>;
     /** The API nodes' IAM role: gets aps:RemoteWrite on the Prometheus workspace. */
     nodeRoleName: pulumi.Input<string>;
-    /** qdrant: the Qdrant node's instance id, for its status-check alarm (when the store exposes it). */
-    qdrantInstanceId?: pulumi.Input<string>;
+    /** qdrant: the Qdrant nodes' instance ids in node order, for their status-check and disk alarms. */
+    qdrantInstanceIds?: pulumi.Input<string>[];
     /** The key-value layer: its replication group and the node ids ElastiCache publishes metrics under. */
     kv?: KvMonitoringTargets;
     tags: Tags;
@@ -31,7 +32,7 @@ export interface KvMonitoringTargets {
 }
 
 /** Services that publish to the alarm topic (and so must use its key). */
-export const PUBLISHING_SERVICES = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "aps.amazonaws.com"] as const;
+export const PUBLISHING_SERVICES = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "aps.amazonaws.com", "events.amazonaws.com"] as const;
 
 /** One CloudWatch alarm, before the topic and the dimensions' real values are filled in. */
 export interface AlarmSpec {
@@ -68,12 +69,16 @@ export function alarmSpecs(args: MonitoringArgs): AlarmSpec[] {
             { suffix: "db-free-storage", description: `pgvector database has less than ${s.alarmDbFreeStorageGb} GB free`, namespace: "AWS/RDS", metricName: "FreeStorageSpace", statistic: "Minimum", period: 300, evaluationPeriods: 1, threshold: s.alarmDbFreeStorageGb * 1024 ** 3, comparisonOperator: "LessThanThreshold", dimensions: db },
             { suffix: "db-connections", description: "pgvector database connections high", namespace: "AWS/RDS", metricName: "DatabaseConnections", statistic: "Maximum", period: 300, evaluationPeriods: 2, threshold: s.alarmDbConnections, comparisonOperator: "GreaterThanThreshold", dimensions: db },
         );
-    } else if (args.qdrantInstanceId !== undefined) {
+    } else {
+        // One pair per Qdrant node: in a cluster a lost or full node must page on its own.
         const disk = QDRANT_DISK_METRIC;
-        specs.push(
-            { suffix: "qdrant-status-check", description: "the Qdrant node fails its EC2 status checks", namespace: "AWS/EC2", metricName: "StatusCheckFailed", statistic: "Maximum", period: 60, evaluationPeriods: 2, threshold: 0, comparisonOperator: "GreaterThanThreshold", dimensions: { InstanceId: args.qdrantInstanceId } },
-            { suffix: "qdrant-disk-used", description: `the Qdrant data volume is more than ${disk.alarmPercent}% full: grow qdrantVolumeSizeGb`, namespace: disk.namespace, metricName: disk.metricName, statistic: "Maximum", period: disk.intervalSeconds, evaluationPeriods: 2, threshold: disk.alarmPercent, comparisonOperator: "GreaterThanThreshold", dimensions: { Environment: args.environment } },
-        );
+        (args.qdrantInstanceIds ?? []).forEach((instanceId, index) => {
+            const node = qdrantNodeLabel(index);
+            specs.push(
+                { suffix: `${node}-status-check`, description: `Qdrant node ${index} fails its EC2 status checks`, namespace: "AWS/EC2", metricName: "StatusCheckFailed", statistic: "Maximum", period: 60, evaluationPeriods: 2, threshold: 0, comparisonOperator: "GreaterThanThreshold", dimensions: { InstanceId: instanceId } },
+                { suffix: `${node}-disk-used`, description: `the data volume of Qdrant node ${index} is more than ${disk.alarmPercent}% full: grow qdrantVolumeSizeGb`, namespace: disk.namespace, metricName: disk.metricName, statistic: "Maximum", period: disk.intervalSeconds, evaluationPeriods: 2, threshold: disk.alarmPercent, comparisonOperator: "GreaterThanThreshold", dimensions: { Environment: args.environment, Node: node } },
+            );
+        });
     }
     if (args.kv !== undefined) {
         specs.push(...kvAlarmSpecs(args.kv));
@@ -269,7 +274,7 @@ export class Monitoring extends pulumi.ComponentResource {
         const dashboard = new aws.cloudwatch.Dashboard(`${base}-dashboard`, {
             dashboardName: base,
             dashboardBody: pulumi
-                .all([region, args.loadBalancerArnSuffix, args.targetGroupArnSuffix, args.autoScalingGroupName, args.qdrantInstanceId, args.kv?.replicationGroupId])
+                .all([region, args.loadBalancerArnSuffix, args.targetGroupArnSuffix, args.autoScalingGroupName, pulumi.all(args.qdrantInstanceIds ?? []), args.kv?.replicationGroupId])
                 .apply(([r, lb, tg, asg, qdrant, kvGroup]) => dashboardBody({
                     environment: env,
                     region: r,
@@ -278,7 +283,7 @@ export class Monitoring extends pulumi.ComponentResource {
                     autoScalingGroupName: asg,
                     database: args.vectorStoreEngine === "pgvector"
                         ? { engine: "pgvector", identifier: pgvectorIdentifier(env) }
-                        : qdrant ? { engine: "qdrant", instanceId: qdrant } : undefined,
+                        : qdrant.length > 0 ? { engine: "qdrant", instanceIds: qdrant } : undefined,
                     kvReplicationGroupId: kvGroup,
                 })),
         }, parent);

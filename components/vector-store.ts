@@ -7,6 +7,12 @@ import { renderTemplate } from "./user-data";
 import { QDRANT_DISK_METRIC } from "./qdrant-metrics";
 import { ubuntuAmiId } from "./ubuntu-ami";
 import { EC2_ASSUME_ROLE_POLICY } from "./iam";
+import { QdrantSnapshotBucket, snapshotWritePolicy } from "./qdrant-snapshot-bucket";
+import { QdrantLoadBalancer } from "./qdrant-load-balancer";
+import { snapshotRetention } from "./backup-retention";
+import {
+    QDRANT_COLLECTION_DEFAULTS, QDRANT_P2P_PORT, qdrantNodeLabel, qdrantPeerHost, qdrantPeerUri, qdrantPeerZone, qdrantSubnetIndex,
+} from "./qdrant-topology";
 
 export const QDRANT_HTTP_PORT = 6333;
 export const QDRANT_GRPC_PORT = 6334;
@@ -24,21 +30,44 @@ export interface VectorStoreArgs {
     privateSubnetIds: pulumi.Input<string[]>;
     /** Only this group (the API nodes) may reach the store. */
     nodeSecurityGroupId: pulumi.Input<string>;
+    /** Customer-managed key for the data and root volumes, the database and the snapshots (prod); AWS-managed keys without. */
+    dataKeyArn?: pulumi.Input<string>;
     tags: Tags;
 }
 
+interface QdrantNode {
+    instance: aws.ec2.Instance;
+    dataVolume: aws.ebs.Volume;
+    label: string;
+}
+
+interface QdrantNodes {
+    nodes: QdrantNode[];
+    /** Where the API nodes connect: the internal load balancer of a cluster, or the single node. */
+    endpointHost: pulumi.Output<string>;
+    apiKey: pulumi.Output<string>;
+    snapshotBucketName: pulumi.Output<string>;
+}
+
 /**
- * The Memory Spine vector store: Qdrant on its own instance with a separate encrypted data
- * volume, or RDS PostgreSQL 16+ with pgvector. Reachable from the API nodes only. In prod the
- * stateful parts (data volume, database) are protected, and nothing about the API nodes
+ * The Memory Spine vector store: Qdrant (one node, or a cluster of qdrantNodeCount nodes, one per
+ * private subnet and zone, each with its own encrypted data volume, behind an internal Network
+ * Load Balancer) or RDS PostgreSQL 16+ with pgvector. Reachable from the API nodes only. In prod
+ * the stateful parts (data volumes, database) are protected, and nothing about the API nodes
  * (count, type, tags) feeds any property that would replace them.
  */
 export class VectorStore extends pulumi.ComponentResource {
     /** Connection endpoint for the nodes, a secret: `http://<ip>:6333` or `<host>:5432`. */
     readonly endpoint: pulumi.Output<string>;
     readonly securityGroupId: pulumi.Output<string>;
-    /** The Qdrant node's instance id, for its status-check alarm; only with qdrant. */
-    readonly qdrantInstanceId?: pulumi.Output<string>;
+    /** The Qdrant nodes' instance ids in node order (alarms, off-hours schedules); empty with pgvector. */
+    readonly qdrantInstanceIds: pulumi.Output<string>[] = [];
+    /** The Qdrant nodes' instance ARNs in node order; empty with pgvector. */
+    readonly qdrantInstanceArns: pulumi.Output<string>[] = [];
+    /** ARNs of every data volume and database the store keeps its data on: what AWS Backup must cover. */
+    readonly backupResourceArns: pulumi.Output<string>[] = [];
+    /** The bucket the Qdrant nodes upload their snapshots to; only with qdrant. */
+    readonly qdrantSnapshotBucketName?: pulumi.Output<string>;
     /** Qdrant's API key (secret); only with qdrant. */
     readonly qdrantApiKey?: pulumi.Output<string>;
     /** Secrets Manager secret holding the RDS-managed master credentials; only with pgvector. */
@@ -51,6 +80,8 @@ export class VectorStore extends pulumi.ComponentResource {
         const isProd = args.environment === "prod";
         const sgName = resourceName(args.environment, args.engine);
         const ports = args.engine === "qdrant" ? [QDRANT_HTTP_PORT, QDRANT_GRPC_PORT] : [POSTGRES_PORT];
+        // A Qdrant cluster is reached through its load balancer, which admits the API nodes itself.
+        const directClients = args.engine === "pgvector" || args.settings.qdrantNodeCount === 1;
 
         const securityGroup = new aws.ec2.SecurityGroup(sgName, {
             namePrefix: `${sgName}-`,
@@ -58,7 +89,7 @@ export class VectorStore extends pulumi.ComponentResource {
             vpcId: args.vpcId,
             tags: resourceTags(args.tags, sgName),
         }, { parent: this });
-        for (const port of ports) {
+        for (const port of directClients ? ports : []) {
             new aws.vpc.SecurityGroupIngressRule(`${sgName}-in-${port}`, {
                 securityGroupId: securityGroup.id,
                 description: `${args.engine} port ${port} from the Memory Spine nodes`,
@@ -97,28 +128,40 @@ export class VectorStore extends pulumi.ComponentResource {
 
         if (args.engine === "qdrant") {
             const qdrant = this.createQdrant(args, securityGroup, isProd);
-            this.endpoint = pulumi.secret(pulumi.interpolate`http://${qdrant.instance.privateIp}:${QDRANT_HTTP_PORT}`);
+            this.endpoint = pulumi.secret(pulumi.interpolate`http://${qdrant.endpointHost}:${QDRANT_HTTP_PORT}`);
             this.qdrantApiKey = qdrant.apiKey;
-            this.qdrantInstanceId = qdrant.instance.id;
+            this.qdrantInstanceIds = qdrant.nodes.map((n) => n.instance.id);
+            this.qdrantInstanceArns = qdrant.nodes.map((n) => n.instance.arn);
+            this.backupResourceArns = qdrant.nodes.map((n) => n.dataVolume.arn);
+            this.qdrantSnapshotBucketName = qdrant.snapshotBucketName;
         } else {
             const database = this.createPostgres(args, securityGroup, isProd);
             this.endpoint = pulumi.secret(database.endpoint);
             this.databaseCredentialsSecretArn = database.masterUserSecrets.apply((secrets) => secrets[0]?.secretArn ?? "");
             this.database = { identifier: database.identifier, arn: database.arn };
+            this.backupResourceArns = [database.arn];
         }
 
-        this.registerOutputs({ endpoint: this.endpoint, securityGroupId: this.securityGroupId });
+        this.registerOutputs({
+            endpoint: this.endpoint,
+            securityGroupId: this.securityGroupId,
+            qdrantInstanceIds: this.qdrantInstanceIds,
+            qdrantInstanceArns: this.qdrantInstanceArns,
+        });
     }
 
-    private createQdrant(args: VectorStoreArgs, securityGroup: aws.ec2.SecurityGroup, isProd: boolean) {
+    private createQdrant(args: VectorStoreArgs, securityGroup: aws.ec2.SecurityGroup, isProd: boolean): QdrantNodes {
         const base = resourceName(args.environment, "qdrant");
+        const env = args.environment;
         const parent = { parent: this };
         const tags = (name: string) => resourceTags(args.tags, name);
+        const nodeCount = args.settings.qdrantNodeCount;
+        const clustered = nodeCount > 1;
 
         const apiKey = new random.RandomPassword(`${base}-api-key`, { length: 48, special: false }, parent);
         const apiKeyParameter = new aws.ssm.Parameter(`${base}-api-key`, {
-            name: `/memory-spine/${args.environment}/qdrant/api-key`,
-            description: "Qdrant API key, read by the Qdrant node at boot",
+            name: `/memory-spine/${env}/qdrant/api-key`,
+            description: "Qdrant API key, read by the Qdrant nodes at boot",
             type: "SecureString",
             value: apiKey.result,
             tags: tags(`${base}-api-key`),
@@ -154,62 +197,136 @@ export class VectorStore extends pulumi.ComponentResource {
                 }],
             }),
         }, parent);
+        const snapshots = new QdrantSnapshotBucket(`${base}-snapshots`, { environment: env, kmsKeyArn: args.dataKeyArn, tags: args.tags }, parent);
+        new aws.iam.RolePolicy(`${base}-write-snapshots`, { role: role.id, policy: snapshotWritePolicy(snapshots.bucketArn, args.dataKeyArn) }, parent);
         const profile = new aws.iam.InstanceProfile(`${base}-profile`, { namePrefix: `${base}-`, role: role.name, tags: tags(`${base}-profile`) }, parent);
 
-        const subnetId = pulumi.output(args.privateSubnetIds).apply((ids) => ids[0]);
-        const availabilityZone = aws.ec2.getSubnetOutput({ id: subnetId }, parent).availabilityZone;
+        // Peers talk to each other on 6335, and only to each other.
+        let peerZone: aws.route53.Zone | undefined;
+        if (clustered) {
+            new aws.vpc.SecurityGroupIngressRule(`${base}-in-${QDRANT_P2P_PORT}`, {
+                securityGroupId: securityGroup.id,
+                description: "Qdrant peer-to-peer from the other Qdrant nodes",
+                ipProtocol: "tcp",
+                fromPort: QDRANT_P2P_PORT,
+                toPort: QDRANT_P2P_PORT,
+                referencedSecurityGroupId: securityGroup.id,
+                tags: tags(`${base}-in-${QDRANT_P2P_PORT}`),
+            }, parent);
+            new aws.vpc.SecurityGroupEgressRule(`${base}-out-${QDRANT_P2P_PORT}`, {
+                securityGroupId: securityGroup.id,
+                description: "Qdrant peer-to-peer to the other Qdrant nodes",
+                ipProtocol: "tcp",
+                fromPort: QDRANT_P2P_PORT,
+                toPort: QDRANT_P2P_PORT,
+                referencedSecurityGroupId: securityGroup.id,
+                tags: tags(`${base}-out-${QDRANT_P2P_PORT}`),
+            }, parent);
+            peerZone = new aws.route53.Zone(`${base}-peers`, {
+                name: qdrantPeerZone(env),
+                comment: `Memory Spine ${env}: stable addresses of the Qdrant peers`,
+                vpcs: [{ vpcId: args.vpcId }],
+                forceDestroy: !isProd,
+                tags: tags(`${base}-peers`),
+            }, parent);
+        }
+        const peerUris = clustered ? Array.from({ length: nodeCount }, (_, i) => qdrantPeerUri(env, i)).join(" ") : "";
+        const retention = snapshotRetention(env);
+        const subnetIds = pulumi.output(args.privateSubnetIds);
 
-        // The data lives on its own volume so that replacing the instance (new AMI, new type)
-        // keeps every collection; in prod it is protected against deletion outright.
-        const dataVolume = new aws.ebs.Volume(`${base}-data`, {
-            availabilityZone,
-            size: args.settings.qdrantVolumeSizeGb,
-            type: "gp3",
-            encrypted: true,
-            tags: tags(`${base}-data`),
-        }, { parent: this, protect: isProd });
+        const nodes: QdrantNode[] = [];
+        for (let index = 0; index < nodeCount; index++) {
+            const label = qdrantNodeLabel(index);
+            // Node 0 keeps the names it had as the single node, so growing to a cluster neither
+            // replaces nor deletes the existing data volume and instance.
+            const alias = (oldName: string) => (index === 0 ? { aliases: [{ name: oldName }] } : {});
+            const subnetId = subnetIds.apply((ids) => ids[qdrantSubnetIndex(index, ids.length)]);
+            const availabilityZone = aws.ec2.getSubnetOutput({ id: subnetId }, parent).availabilityZone;
 
-        const userData = dataVolume.id.apply((dataVolumeId) => renderTemplate("qdrant-node.sh", {
-            environment: args.environment,
-            qdrantVersion: args.settings.qdrantVersion,
-            apiKeyParameter: `/memory-spine/${args.environment}/qdrant/api-key`,
-            dataVolumeId,
-            httpPort: String(QDRANT_HTTP_PORT),
-            grpcPort: String(QDRANT_GRPC_PORT),
-            diskMetricNamespace: QDRANT_DISK_METRIC.namespace,
-            diskMetricName: QDRANT_DISK_METRIC.metricName,
-            diskMetricIntervalSeconds: String(QDRANT_DISK_METRIC.intervalSeconds),
-        }));
+            // The data lives on its own volume so that replacing the instance (new AMI, new type)
+            // keeps every collection; in prod it is protected against deletion outright.
+            const dataVolume = new aws.ebs.Volume(`${base}-data-${index}`, {
+                availabilityZone,
+                size: args.settings.qdrantVolumeSizeGb,
+                type: "gp3",
+                encrypted: true,
+                kmsKeyId: args.dataKeyArn,
+                tags: { ...tags(`${base}-data-${index}`), QdrantNode: label },
+            }, { parent: this, protect: isProd, ...alias(`${base}-data`) });
 
-        const instance = new aws.ec2.Instance(`${base}-node`, {
-            ami: ubuntuAmiId(args.settings.qdrantInstanceType, args.ubuntuAmiRelease, parent),
-            instanceType: args.settings.qdrantInstanceType,
-            subnetId,
-            vpcSecurityGroupIds: [securityGroup.id],
-            associatePublicIpAddress: false,
-            iamInstanceProfile: profile.name,
-            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 },
-            rootBlockDevice: { volumeType: "gp3", volumeSize: 30, encrypted: true, deleteOnTermination: true },
-            monitoring: true,
-            userData,
-            userDataReplaceOnChange: false,
-            tags: tags(`${base}-node`),
-            volumeTags: tags(`${base}-root`),
-        }, {
-            parent: this,
-            dependsOn: [apiKeyParameter],
-            // A newer Ubuntu image must not replace the running store; patching happens in place.
-            ignoreChanges: ["ami"],
-        });
+            const userData = pulumi.all([dataVolume.id, snapshots.bucketName]).apply(([dataVolumeId, snapshotBucket]) => renderTemplate("qdrant-node.sh", {
+                environment: env,
+                qdrantVersion: args.settings.qdrantVersion,
+                apiKeyParameter: `/memory-spine/${env}/qdrant/api-key`,
+                dataVolumeId,
+                httpPort: String(QDRANT_HTTP_PORT),
+                grpcPort: String(QDRANT_GRPC_PORT),
+                p2pPort: String(QDRANT_P2P_PORT),
+                nodeIndex: String(index),
+                nodeLabel: label,
+                peerUris,
+                replicationFactor: String(QDRANT_COLLECTION_DEFAULTS.replicationFactor),
+                writeConsistencyFactor: String(QDRANT_COLLECTION_DEFAULTS.writeConsistencyFactor),
+                snapshotBucket,
+                monthlySnapshots: String(retention.monthlyDays !== undefined),
+                diskMetricNamespace: QDRANT_DISK_METRIC.namespace,
+                diskMetricName: QDRANT_DISK_METRIC.metricName,
+                diskMetricIntervalSeconds: String(QDRANT_DISK_METRIC.intervalSeconds),
+            }));
 
-        new aws.ec2.VolumeAttachment(`${base}-data-attachment`, {
-            deviceName: "/dev/sdf",
-            instanceId: instance.id,
-            volumeId: dataVolume.id,
-            stopInstanceBeforeDetaching: true,
-        }, parent);
+            const instance = new aws.ec2.Instance(`${base}-node-${index}`, {
+                ami: ubuntuAmiId(args.settings.qdrantInstanceType, args.ubuntuAmiRelease, parent),
+                instanceType: args.settings.qdrantInstanceType,
+                subnetId,
+                vpcSecurityGroupIds: [securityGroup.id],
+                associatePublicIpAddress: false,
+                iamInstanceProfile: profile.name,
+                metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 },
+                rootBlockDevice: { volumeType: "gp3", volumeSize: 30, encrypted: true, kmsKeyId: args.dataKeyArn, deleteOnTermination: true },
+                monitoring: true,
+                userData,
+                userDataReplaceOnChange: false,
+                tags: { ...tags(`${base}-node-${index}`), QdrantNode: label },
+                volumeTags: tags(`${base}-root-${index}`),
+            }, {
+                parent: this,
+                dependsOn: [apiKeyParameter],
+                // A newer Ubuntu image must not replace the running store; patching happens in place.
+                ignoreChanges: ["ami"],
+                ...alias(`${base}-node`),
+            });
 
-        return { instance, apiKey: pulumi.secret(apiKey.result) };
+            new aws.ec2.VolumeAttachment(`${base}-data-attachment-${index}`, {
+                deviceName: "/dev/sdf",
+                instanceId: instance.id,
+                volumeId: dataVolume.id,
+                stopInstanceBeforeDetaching: true,
+            }, { parent: this, ...alias(`${base}-data-attachment`) });
+
+            if (peerZone) {
+                new aws.route53.Record(`${base}-peer-${index}`, {
+                    zoneId: peerZone.zoneId,
+                    name: qdrantPeerHost(env, index),
+                    type: "A",
+                    ttl: 60,
+                    records: [instance.privateIp],
+                }, parent);
+            }
+            nodes.push({ instance, dataVolume, label });
+        }
+
+        const endpointHost = clustered
+            ? new QdrantLoadBalancer(`${base}-lb`, {
+                environment: env,
+                vpcId: args.vpcId,
+                privateSubnetIds: args.privateSubnetIds,
+                qdrantSecurityGroupId: securityGroup.id,
+                clientSecurityGroupId: args.nodeSecurityGroupId,
+                instanceIds: nodes.map((n) => n.instance.id),
+                tags: args.tags,
+            }, parent).dnsName
+            : nodes[0].instance.privateIp;
+        return { nodes, endpointHost, apiKey: pulumi.secret(apiKey.result), snapshotBucketName: snapshots.bucketName };
     }
 
     private createPostgres(args: VectorStoreArgs, securityGroup: aws.ec2.SecurityGroup, isProd: boolean) {
@@ -245,6 +362,7 @@ export class VectorStore extends pulumi.ComponentResource {
             maxAllocatedStorage: 2 * args.settings.dbAllocatedStorageGb,
             storageType: "gp3",
             storageEncrypted: true,
+            kmsKeyId: args.dataKeyArn,
             dbName: "memoryspine",
             username: "memoryspine",
             // RDS keeps the master password in Secrets Manager and rotates it; it never enters state.

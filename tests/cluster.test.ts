@@ -93,7 +93,7 @@ for (const stack of Object.keys(EXPECTED) as ShippedStack[]) {
             expect(asg.props.launchTemplate).to.deep.equal({ id: outputOf(lt, "id"), version: String(outputOf(lt, "latestVersion")) });
             expect(asg.props.launchTemplate.version).to.not.equal("$Latest");
             expect(asg.props.instanceRefresh.strategy).to.equal("Rolling");
-            const tg = onlyResource(run, "aws:lb/targetGroup:TargetGroup");
+            const tg = onlyResource(run, "aws:lb/targetGroup:TargetGroup", "-tg");
             expect(asg.props.targetGroupArns).to.deep.equal([outputOf(tg, "arn")]);
             expect(asg.options.ignoreChanges).to.deep.equal(["desiredCapacity"]);
         });
@@ -123,7 +123,7 @@ for (const stack of Object.keys(EXPECTED) as ShippedStack[]) {
 
         it(`load balancer: ${expected.internal ? "internal" : "internet-facing"}, drops invalid headers, deletion protection ${expected.deletionProtection}`, async () => {
             const run = await shippedStack(stack);
-            const lb = onlyResource(run, "aws:lb/loadBalancer:LoadBalancer");
+            const lb = onlyResource(run, "aws:lb/loadBalancer:LoadBalancer", "-alb");
             expect(lb.props).to.include({
                 loadBalancerType: "application",
                 internal: expected.internal,
@@ -134,7 +134,7 @@ for (const stack of Object.keys(EXPECTED) as ShippedStack[]) {
             const subnets = resourcesOfType(run, "aws:ec2/subnet:Subnet").filter((s) => s.name.includes(tier)).map((s) => outputOf(s, "id"));
             expect(lb.props.subnets).to.have.members(subnets);
             if (expected.accessLogs) {
-                const bucket = onlyResource(run, "aws:s3/bucket:Bucket");
+                const bucket = onlyResource(run, "aws:s3/bucket:Bucket", "-alb-logs");
                 expect(lb.props.accessLogs).to.deep.include({ enabled: true, bucket: outputOf(bucket, "bucket") });
             } else {
                 expect(lb.props.accessLogs).to.equal(undefined);
@@ -144,16 +144,17 @@ for (const stack of Object.keys(EXPECTED) as ShippedStack[]) {
 
         it("target group on 8788 with the /health check", async () => {
             const run = await shippedStack(stack);
-            const tg = onlyResource(run, "aws:lb/targetGroup:TargetGroup");
+            const tg = onlyResource(run, "aws:lb/targetGroup:TargetGroup", "-tg");
             expect(tg.props).to.include({ port: 8788, protocol: "HTTP" });
             expect(tg.props.healthCheck).to.include({ path: "/health", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: "200" });
         });
 
         it(expected.tls ? "HTTPS listener with the TLS 1.3/1.2 policy and an HTTP->HTTPS redirect" : "a single HTTP forward listener", async () => {
             const run = await shippedStack(stack);
-            const lb = onlyResource(run, "aws:lb/loadBalancer:LoadBalancer");
-            const tg = onlyResource(run, "aws:lb/targetGroup:TargetGroup");
-            const listeners = resourcesOfType(run, "aws:lb/listener:Listener");
+            const lb = onlyResource(run, "aws:lb/loadBalancer:LoadBalancer", "-alb");
+            const tg = onlyResource(run, "aws:lb/targetGroup:TargetGroup", "-tg");
+            // The Qdrant cluster's internal balancer has listeners of its own (tests/qdrant-cluster.test.ts).
+            const listeners = resourcesOfType(run, "aws:lb/listener:Listener").filter((l) => !l.name.includes("-qdrant-"));
             for (const listener of listeners) {
                 expect(listener.props.loadBalancerArn).to.equal(outputOf(lb, "arn"));
             }
@@ -202,7 +203,7 @@ for (const stack of Object.keys(EXPECTED) as ShippedStack[]) {
             }
             expect(toBalancer.map((r) => r.props.cidrIpv4)).to.not.include("0.0.0.0/0");
 
-            const lb = onlyResource(run, "aws:lb/loadBalancer:LoadBalancer");
+            const lb = onlyResource(run, "aws:lb/loadBalancer:LoadBalancer", "-alb");
             expect(lb.props.securityGroups).to.deep.equal([balancerId]);
             const lt = onlyResource(run, "aws:ec2/launchTemplate:LaunchTemplate");
             expect(lt.props.networkInterfaces[0].securityGroups).to.deep.equal([nodeId]);
@@ -245,7 +246,7 @@ describe("Ubuntu image pinning (ubuntuAmiRelease)", () => {
         expect(apiQuery.filters?.find((f) => f.name === "name")?.values).to.deep.equal(["ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-20250610"]);
         expect(apiQuery.filters?.find((f) => f.name === "architecture")?.values).to.deep.equal(["arm64"]);
         expect(onlyResource(run, "aws:ec2/launchTemplate:LaunchTemplate").props.imageId).to.equal(mockAmiId(apiQuery));
-        const qdrant = onlyResource(run, "aws:ec2/instance:Instance", "-qdrant-node");
+        const qdrant = onlyResource(run, "aws:ec2/instance:Instance", "-qdrant-node-0");
         expect(qdrant.props.ami).to.equal(mockAmiId(ubuntuAmiQuery("r6i.large", "20250610")));
         expect(qdrant.props.ami).to.not.equal(mockAmiId(ubuntuAmiQuery("r6i.large", "")));
     });

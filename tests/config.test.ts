@@ -30,6 +30,13 @@ describe("config validation", () => {
             containerImage: "ghcr.io/chaozcode/memory-spine:1.0.0", targetCpuUtilization: 60,
         });
         expect(config.schedule).to.deep.equal({ scaleDownCron: "0 20 * * *", scaleUpCron: "0 7 * * 1-5", timeZone: "UTC" });
+        expect(config.vectorStore.qdrantNodeCount).to.equal(1);
+    });
+
+    it("accepts every odd Qdrant cluster size from 3 to 9", () => {
+        for (const count of ["1", "3", "5", "7", "9"]) {
+            expect(validateConfig({ ...VALID, qdrantNodeCount: count }).vectorStore.qdrantNodeCount).to.equal(Number(count));
+        }
     });
 
     it("Pulumi.yaml declares every key with a type, a description and the program's default", () => {
@@ -78,6 +85,10 @@ describe("config validation", () => {
         { title: "an unknown time zone", raw: { ...VALID, scheduleTimeZone: "Mars/Olympus" }, key: "scheduleTimeZone", value: "\"Mars/Olympus\"", allowed: "IANA time zone" },
         { title: "subnets without a VPC id", raw: { ...VALID, existingPrivateSubnetIds: "[\"subnet-0123456789abcdef0\"]" }, key: "existingVpcId", value: "(not set)", allowed: "required when" },
         { title: "a VPC with one private subnet", raw: { ...VALID, existingVpcId: "vpc-0123456789abcdef0", existingPublicSubnetIds: "[\"subnet-01234567\",\"subnet-89abcdef\"]", existingPrivateSubnetIds: "[\"subnet-01234567\"]" }, key: "existingPrivateSubnetIds", value: "[\\\"subnet-01234567\\\"]", allowed: "at least two subnet ids" },
+        ...["0", "2", "10", "three", "4", "3.0"].map((count) => ({
+            title: `qdrantNodeCount ${count}`, raw: { ...VALID, qdrantNodeCount: count }, key: "qdrantNodeCount", value: JSON.stringify(count),
+            allowed: "must be 1, 3, 5, 7, 9 (1 = a single node; Qdrant's consensus needs a majority",
+        })),
         { title: "a misspelt key", raw: { ...VALID, instancecount: "3" }, key: "instancecount", value: "\"3\"", allowed: "unknown key" },
     ];
     for (const c of cases) {
@@ -111,6 +122,7 @@ describe("bad config under the Pulumi runtime", () => {
         { title: "instanceCount 0", overrides: { instanceCount: 0 }, expected: ["memory-spine:instanceCount = \"0\": must be a whole number >= 1"] },
         { title: "instanceCount 2.5", overrides: { instanceCount: 2.5 }, expected: ["memory-spine:instanceCount = \"2.5\": must be a whole number >= 1"] },
         { title: "a malformed CIDR", overrides: { allowedCidrBlocks: ["10.0.0.0/8", "300.1.1.0/24"] }, expected: ["memory-spine:allowedCidrBlocks", "\"300.1.1.0/24\" not valid"] },
+        ...[0, 2, 10, "three"].map((count) => ({ title: `qdrantNodeCount ${JSON.stringify(count)}`, overrides: { qdrantNodeCount: count }, expected: [`memory-spine:qdrantNodeCount = "${count}": must be 1, 3, 5, 7, 9`] })),
         { title: "an http Vault address in prod", overrides: { vaultAddress: "http://vault.prod.chaozcode.internal" }, expected: ["memory-spine:vaultAddress = \"http://vault.prod.chaozcode.internal\": must be an https:// URL"] },
         {
             title: "several bad keys at once",

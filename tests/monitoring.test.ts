@@ -25,8 +25,13 @@ function kvAlarms(nodes: string[], replicas: boolean): Record<string, number> {
 /** Alarm thresholds each shipped stack configures (Pulumi.<env>.yaml over the defaults). */
 const EXPECTED: Record<ShippedStack, Record<string, number>> = {
     dev: { "target-5xx": 50, "elb-5xx": 50, "unhealthy-hosts": 0, "p95-latency": 2, "cpu-high": 90, "db-cpu": 80, "db-free-storage": 10 * 1024 ** 3, "db-connections": 50, ...kvAlarms(["001"], false) },
-    staging: { "target-5xx": 20, "elb-5xx": 20, "unhealthy-hosts": 0, "p95-latency": 1.5, "cpu-high": 85, "qdrant-status-check": 0, "qdrant-disk-used": 80, ...kvAlarms(["001", "002"], true) },
-    prod: { "target-5xx": 5, "elb-5xx": 5, "unhealthy-hosts": 0, "p95-latency": 0.5, "cpu-high": 75, "qdrant-status-check": 0, "qdrant-disk-used": 80, ...kvAlarms(["001", "002", "003"], true) },
+    staging: { "target-5xx": 20, "elb-5xx": 20, "unhealthy-hosts": 0, "p95-latency": 1.5, "cpu-high": 85, "qdrant-0-status-check": 0, "qdrant-0-disk-used": 80, ...kvAlarms(["001", "002"], true) },
+    // Three Qdrant nodes: every node has its own status-check and data-volume alarm.
+    prod: {
+        "target-5xx": 5, "elb-5xx": 5, "unhealthy-hosts": 0, "p95-latency": 0.5, "cpu-high": 75,
+        "qdrant-0-status-check": 0, "qdrant-0-disk-used": 80, "qdrant-1-status-check": 0, "qdrant-1-disk-used": 80, "qdrant-2-status-check": 0, "qdrant-2-disk-used": 80,
+        ...kvAlarms(["001", "002", "003"], true),
+    },
 };
 
 function topicArn(run: ProgramRun): string {
@@ -76,8 +81,8 @@ for (const stack of SHIPPED_STACKS) {
         });
 
         it("points the alarms at the real balancer, target group and Auto Scaling group", function () {
-            const lb = outputOf(onlyResource(run, "aws:lb/loadBalancer:LoadBalancer"), "arnSuffix");
-            const tg = outputOf(onlyResource(run, "aws:lb/targetGroup:TargetGroup"), "arnSuffix");
+            const lb = outputOf(onlyResource(run, "aws:lb/loadBalancer:LoadBalancer", "-alb"), "arnSuffix");
+            const tg = outputOf(onlyResource(run, "aws:lb/targetGroup:TargetGroup", "-tg"), "arnSuffix");
             const asg = outputOf(onlyResource(run, "aws:autoscaling/group:Group"), "name");
             const alarm = (s: string) => resourcesOfType(run, ALARM).find((a) => a.props.name === `memspine-${stack}-${s}`);
             expect(alarm("target-5xx")?.props.dimensions).to.deep.equal({ LoadBalancer: lb, TargetGroup: tg });
@@ -90,8 +95,8 @@ for (const stack of SHIPPED_STACKS) {
             expect(dashboard.props.dashboardName).to.equal(`memspine-${stack}`);
             const body = JSON.parse(dashboard.props.dashboardBody) as { widgets: { properties: { metrics: unknown[][]; region: string } }[] };
             const metrics = JSON.stringify(body.widgets.map((w) => w.properties.metrics));
-            for (const [resourceType, attribute] of [["aws:lb/loadBalancer:LoadBalancer", "arnSuffix"], ["aws:lb/targetGroup:TargetGroup", "arnSuffix"], ["aws:autoscaling/group:Group", "name"]]) {
-                const value = outputOf(onlyResource(run, resourceType), attribute) as string;
+            for (const [resourceType, attribute, suffix] of [["aws:lb/loadBalancer:LoadBalancer", "arnSuffix", "-alb"], ["aws:lb/targetGroup:TargetGroup", "arnSuffix", "-tg"], ["aws:autoscaling/group:Group", "name", ""]]) {
+                const value = outputOf(onlyResource(run, resourceType, suffix), attribute) as string;
                 expect(value, `${resourceType}.${attribute}`).to.be.a("string").and.not.equal("");
                 expect(metrics).to.contain(JSON.stringify(value));
             }
@@ -102,9 +107,13 @@ for (const stack of SHIPPED_STACKS) {
             if (stack === "dev") {
                 expect(metrics).to.contain("memspine-dev-pgvector");
             } else {
-                const qdrantNode = outputOf(onlyResource(run, "aws:ec2/instance:Instance", "-qdrant-node"), "id") as string;
-                expect(metrics).to.contain(JSON.stringify(["AWS/EC2", "StatusCheckFailed", "InstanceId", qdrantNode, { stat: "Maximum", yAxis: "right" }]));
-                expect(metrics).to.contain(JSON.stringify([QDRANT_DISK_METRIC.namespace, QDRANT_DISK_METRIC.metricName, "Environment", stack]).slice(0, -1));
+                const nodes = resourcesOfType(run, "aws:ec2/instance:Instance").filter((i) => i.name.includes("-qdrant-node-"));
+                expect(nodes).to.have.lengthOf(stack === "prod" ? 3 : 1);
+                nodes.forEach((node, index) => {
+                    const label = `qdrant-${node.name.split("-").pop()}`;
+                    expect(metrics).to.contain(JSON.stringify(["AWS/EC2", "StatusCheckFailed", "InstanceId", outputOf(node, "id"), { stat: "Maximum", yAxis: "right", label: `${label} status check failed` }]));
+                    expect(metrics, `node ${index}`).to.contain(JSON.stringify([QDRANT_DISK_METRIC.namespace, QDRANT_DISK_METRIC.metricName, "Environment", stack, "Node", label]).slice(0, -1));
+                });
             }
         });
 
@@ -155,9 +164,20 @@ describe("Monitoring options", function () {
         expect(subs.filter((s) => s.props.protocol === "email")).to.have.lengthOf(2);
     });
 
-    it("alarms on the Qdrant data volume with the metric the node publishes, which only that node may write", async function () {
+    it("alarms on each Qdrant node's status checks and data volume with the metric the node publishes, which only the nodes may write", async function () {
+        const prod = await shippedStack("prod");
+        const nodes = resourcesOfType(prod, "aws:ec2/instance:Instance").filter((i) => i.name.includes("-qdrant-node-"));
+        expect(nodes).to.have.lengthOf(3);
+        for (const node of nodes) {
+            const index = Number(node.name.split("-").pop());
+            const status = resourcesOfType(prod, ALARM).find((a) => a.props.name === `memspine-prod-qdrant-${index}-status-check`);
+            expect(status?.props.dimensions, `node ${index}`).to.deep.equal({ InstanceId: outputOf(node, "id") });
+            const disk = resourcesOfType(prod, ALARM).find((a) => a.props.name === `memspine-prod-qdrant-${index}-disk-used`);
+            expect(disk?.props.dimensions).to.deep.equal({ Environment: "prod", Node: `qdrant-${index}` });
+            expect(node.props.userData).to.contain(`NODE_LABEL='qdrant-${index}'`);
+        }
         const run = await shippedStack("staging");
-        const alarm = resourcesOfType(run, ALARM).find((a) => a.props.name === "memspine-staging-qdrant-disk-used");
+        const alarm = resourcesOfType(run, ALARM).find((a) => a.props.name === "memspine-staging-qdrant-0-disk-used");
         expect(alarm?.props).to.include({
             namespace: QDRANT_DISK_METRIC.namespace,
             metricName: QDRANT_DISK_METRIC.metricName,
@@ -166,12 +186,12 @@ describe("Monitoring options", function () {
             threshold: QDRANT_DISK_METRIC.alarmPercent,
             comparisonOperator: "GreaterThanThreshold",
         });
-        expect(alarm?.props.dimensions).to.deep.equal({ Environment: "staging" });
-        const script = onlyResource(run, "aws:ec2/instance:Instance", "-qdrant-node").props.userData as string;
+        expect(alarm?.props.dimensions).to.deep.equal({ Environment: "staging", Node: "qdrant-0" });
+        const script = onlyResource(run, "aws:ec2/instance:Instance", "-qdrant-node-0").props.userData as string;
         expect(script).to.contain(`DISK_METRIC_NAMESPACE='${QDRANT_DISK_METRIC.namespace}'`);
         expect(script).to.contain(`DISK_METRIC_NAME='${QDRANT_DISK_METRIC.metricName}'`);
         expect(script).to.contain(`DISK_METRIC_INTERVAL='${QDRANT_DISK_METRIC.intervalSeconds}'`);
-        expect(script).to.contain('--dimensions "Environment=${ENVIRONMENT}"');
+        expect(script).to.contain('--dimensions "Environment=${ENVIRONMENT},Node=${NODE_LABEL}"');
         expect(script).to.contain("systemctl enable --now qdrant-data-volume.timer");
         expect(script, "a raised qdrantVolumeSizeGb reaches the file system").to.contain('resize2fs "$(findmnt -no SOURCE "${DATA_DIR}")"');
         const policy = JSON.parse(onlyResource(run, "aws:iam/rolePolicy:RolePolicy", "-qdrant-put-disk-metric").props.policy as string);

@@ -113,7 +113,7 @@ describe("Networking with an existing VPC", () => {
             expect(resourcesOfType(run, type), type).to.have.lengthOf(0);
         }
         expect(onlyResource(run, "aws:autoscaling/group:Group").props.vpcZoneIdentifiers).to.deep.equal(privateSubnets);
-        expect(onlyResource(run, "aws:lb/loadBalancer:LoadBalancer").props.subnets).to.deep.equal(publicSubnets);
+        expect(onlyResource(run, "aws:lb/loadBalancer:LoadBalancer", "-alb").props.subnets).to.deep.equal(publicSubnets);
         expect(onlyResource(run, "aws:ec2/securityGroup:SecurityGroup", "-node").props.vpcId).to.equal("vpc-0123456789abcdef0");
     });
 

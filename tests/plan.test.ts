@@ -48,12 +48,22 @@ describe("offline plan (real program under mocks, real policy pack over the anal
             expect(result.costEstimate?.totals.desiredMonthlyUsd).to.be.greaterThan(100);
             // Every SKU has a price; what stays out of the totals is billed by use (data, logs, backups, users).
             expect(result.costEstimate?.unpriced.filter((u) => u.byUse !== true)).to.deep.equal([]);
+            // AWS Backup storage among them where the stack backs up (staging, prod).
+            expect(result.costEstimate?.unpriced.some((u) => u.item === "AWS Backup storage (recovery points)" && u.byUse === true)).to.equal(stack !== "dev");
             const text = renderPlan(result);
             expect(text).to.contain("memory-spine:cluster:MemorySpineCluster");
             expect(text).to.contain("Cost estimate");
             expect(text).to.contain("Result: PASSED");
         });
     }
+
+    it("prod: prices the three Qdrant nodes, their volumes and the Network Load Balancer", async () => {
+        const result = await plan({ stack: "prod", pack });
+        const lines = result.costEstimate?.lines ?? [];
+        expect(lines.filter((l) => l.sku === "ec2:r6i.large").map((l) => l.name).sort()).to.deep.equal([0, 1, 2].map((i) => `memspine-prod-qdrant-node-${i}`));
+        expect(lines.filter((l) => l.item === "EBS gp3 volume 100 GB")).to.have.lengthOf(3);
+        expect(lines.filter((l) => l.name === "memspine-prod-qdrant-lb").map((l) => l.sku).sort()).to.deep.equal(["lb:network:hour", "lb:network:lcu"]);
+    });
 
     it("dev: the off-hours schedule shows as a saving", async () => {
         const result = await plan({ stack: "dev", pack });

@@ -22,7 +22,7 @@ describe("node boot script", () => {
 
     it("the Qdrant node's boot script (staging) has every value (tests/artifacts.test.ts runs the real tools on it)", async function () {
         const run = await shippedStack("staging");
-        const script = onlyResource(run, "aws:ec2/instance:Instance", "-qdrant-node").props.userData as string;
+        const script = onlyResource(run, "aws:ec2/instance:Instance", "-qdrant-node-0").props.userData as string;
         expect(script).to.contain("ENVIRONMENT='staging'");
         expect(script).to.match(/DATA_VOLUME_ID='vol-[0-9a-f]+'/);
         expect(script).to.not.match(/@@/);

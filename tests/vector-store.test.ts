@@ -75,43 +75,52 @@ describe("VectorStore (prod pgvector posture)", () => {
     });
 });
 
+const QDRANT_NODES: Record<"staging" | "prod", number> = { staging: 1, prod: 3 };
+
+/** Resources named `...-<index>` in node order (registration order is not deterministic). */
+function byNodeIndex<R extends { name: string }>(resources: R[]): R[] {
+    const index = (r: R) => Number(r.name.split("-").pop());
+    return [...resources].sort((a, b) => index(a) - index(b));
+}
+
 for (const stack of ["staging", "prod"] as const) {
     describe(`VectorStore (${stack} stack: Qdrant)`, () => {
-        it("a pinned Qdrant on a private, IMDSv2, encrypted instance with a separate encrypted gp3 data volume", async () => {
+        it(`${QDRANT_NODES[stack]} pinned Qdrant node(s), private, IMDSv2, encrypted, each with its own encrypted gp3 data volume`, async () => {
             const run = await shippedStack(stack);
             expect(ENGINES[stack]).to.equal("qdrant");
-            const instance = onlyResource(run, "aws:ec2/instance:Instance");
-            // Staging is sized down to Graviton (README "Off-hours and sizing"); prod keeps the default.
-            expect(instance.props).to.include({ instanceType: stack === "staging" ? "r6g.large" : "r6i.large", associatePublicIpAddress: false });
-            expect(instance.props.metadataOptions.httpTokens).to.equal("required");
-            expect(instance.props.rootBlockDevice).to.include({ encrypted: true, volumeType: "gp3" });
+            const instances = byNodeIndex(resourcesOfType(run, "aws:ec2/instance:Instance"));
+            const volumes = byNodeIndex(resourcesOfType(run, "aws:ebs/volume:Volume"));
+            const attachments = resourcesOfType(run, "aws:ec2/volumeAttachment:VolumeAttachment");
+            expect(instances.map((i) => i.name)).to.deep.equal(Array.from({ length: QDRANT_NODES[stack] }, (_, i) => `memspine-${stack}-qdrant-node-${i}`));
+            expect(volumes).to.have.lengthOf(QDRANT_NODES[stack]);
             const privateSubnetIds = resourcesOfType(run, "aws:ec2/subnet:Subnet").filter((s) => s.props.tags.Tier === "private").map((s) => outputOf(s, "id"));
-            expect(privateSubnetIds).to.include(instance.props.subnetId);
-            expect(instance.props.userData).to.contain("QDRANT_VERSION='v1.15.0'");
-            expect(instance.props.userData).to.contain("qdrant/qdrant:${QDRANT_VERSION}");
-            expect(instance.options.ignoreChanges).to.deep.equal(["ami"]);
+            instances.forEach((instance, index) => {
+                // Staging is sized down to Graviton (README "Off-hours and sizing"); prod keeps the default.
+                expect(instance.props).to.include({ instanceType: stack === "staging" ? "r6g.large" : "r6i.large", associatePublicIpAddress: false });
+                expect(instance.props.metadataOptions.httpTokens).to.equal("required");
+                expect(instance.props.rootBlockDevice).to.include({ encrypted: true, volumeType: "gp3" });
+                expect(privateSubnetIds).to.include(instance.props.subnetId);
+                expect(instance.props.userData).to.contain("QDRANT_VERSION='v1.15.0'");
+                expect(instance.props.userData).to.contain('"qdrant/qdrant:${QDRANT_VERSION}"');
+                expect(instance.options.ignoreChanges).to.deep.equal(["ami"]);
 
-            const volume = onlyResource(run, "aws:ebs/volume:Volume");
-            expect(volume.props).to.include({ type: "gp3", encrypted: true, size: stack === "staging" ? 50 : 100, availabilityZone: "us-east-1a" });
-            expect(volume.options.protect).to.equal(stack === "prod");
-            const attachment = onlyResource(run, "aws:ec2/volumeAttachment:VolumeAttachment");
-            expect(attachment.props).to.include({ instanceId: outputOf(instance, "id"), volumeId: outputOf(volume, "id") });
-            expect(instance.props.userData).to.contain(`DATA_VOLUME_ID='${outputOf(volume, "id")}'`);
+                const volume = volumes[index];
+                expect(volume.name).to.equal(`memspine-${stack}-qdrant-data-${index}`);
+                expect(volume.props).to.include({ type: "gp3", encrypted: true, size: stack === "staging" ? 50 : 100 });
+                expect(volume.options.protect).to.equal(stack === "prod");
+                const attachment = attachments.find((a) => a.props.volumeId === outputOf(volume, "id"));
+                expect(attachment?.props).to.include({ instanceId: outputOf(instance, "id"), deviceName: "/dev/sdf" });
+                expect(instance.props.userData).to.contain(`DATA_VOLUME_ID='${outputOf(volume, "id")}'`);
+            });
             expect(resourcesOfType(run, "aws:rds/instance:Instance")).to.have.lengthOf(0);
         });
 
-        it("admits 6333 and 6334 from the node group only", async () => {
+        it("node 0 keeps the single node's names (aliases), so growing to a cluster replaces nothing", async () => {
             const run = await shippedStack(stack);
-            const qdrantGroup = onlyResource(run, "aws:ec2/securityGroup:SecurityGroup", "-qdrant");
-            const nodeGroup = onlyResource(run, "aws:ec2/securityGroup:SecurityGroup", "-node");
-            const ingress = resourcesOfType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.props.securityGroupId === outputOf(qdrantGroup, "id"));
-            expect(ingress.map((r) => r.props.fromPort)).to.have.members([6333, 6334]);
-            for (const rule of ingress) {
-                expect(rule.props.referencedSecurityGroupId).to.equal(outputOf(nodeGroup, "id"));
-                expect(rule.props.cidrIpv4).to.equal(undefined);
-            }
-            const egress = resourcesOfType(run, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.props.securityGroupId === outputOf(qdrantGroup, "id"));
-            expect(egress.map((r) => r.props.fromPort), "the node installs packages and pulls its image").to.have.members([443, 80]);
+            const aliasNames = (type: string, name: string) => run.resources.find((r) => r.type === type && r.name === name)?.options.aliases;
+            expect(aliasNames("aws:ebs/volume:Volume", `memspine-${stack}-qdrant-data-0`)).to.deep.equal([`memspine-${stack}-qdrant-data`]);
+            expect(aliasNames("aws:ec2/instance:Instance", `memspine-${stack}-qdrant-node-0`)).to.deep.equal([`memspine-${stack}-qdrant-node`]);
+            expect(aliasNames("aws:ec2/volumeAttachment:VolumeAttachment", `memspine-${stack}-qdrant-data-attachment-0`)).to.deep.equal([`memspine-${stack}-qdrant-data-attachment`]);
         });
 
         it("API key generated once, a secret in SSM, in Vault and never in plain inputs", async () => {
@@ -124,14 +133,48 @@ for (const stack of ["staging", "prod"] as const) {
             expect(isSecretValue(entry?.inputs.dataJson), "Vault entry is a Pulumi secret").to.equal(true);
         });
 
-        it("stack output vectorStoreEndpoint is a secret with the Qdrant URL, and the nodes get it", async () => {
+        it("the nodes get the vectorStoreEndpoint secret in their user data", async () => {
             const run = await shippedStack(stack);
-            expect(run.outputs.vectorStoreEndpoint).to.deep.equal({ value: "http://10.0.1.10:6333", secret: true });
+            expect(run.outputs.vectorStoreEndpoint.secret).to.equal(true);
             const lt = run.resources.find((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate");
             expect(isSecretValue(lt?.inputs.userData), "user data carries a secret, so it is one").to.equal(true);
         });
+
+        it("the Qdrant unit never starts on the root disk: it requires the data volume's mount", async () => {
+            const run = await shippedStack(stack);
+            for (const instance of resourcesOfType(run, "aws:ec2/instance:Instance")) {
+                const script = instance.props.userData as string;
+                const unit = script.slice(script.indexOf("cat > /etc/systemd/system/qdrant.service"), script.indexOf("\nUNIT\n", script.indexOf("cat > /etc/systemd/system/qdrant.service")));
+                expect(unit).to.contain("RequiresMountsFor=${DATA_DIR}");
+                expect(unit).to.contain("ExecStartPre=/usr/bin/mountpoint -q ${DATA_DIR}");
+                expect(script).to.contain("DATA_DIR=/var/lib/qdrant");
+                expect(script).to.match(/LABEL=qdrant-data \$\{DATA_DIR\} ext4 defaults,nofail,x-systemd.device-timeout=5min 0 2/);
+            }
+        });
     });
 }
+
+describe("VectorStore (staging: one Qdrant node)", () => {
+    it("admits 6333 and 6334 from the node group only, no peer port, no balancer, endpoint on the node", async () => {
+        const run = await shippedStack("staging");
+        const qdrantGroup = onlyResource(run, "aws:ec2/securityGroup:SecurityGroup", "-qdrant");
+        const nodeGroup = onlyResource(run, "aws:ec2/securityGroup:SecurityGroup", "-node");
+        const ingress = resourcesOfType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.props.securityGroupId === outputOf(qdrantGroup, "id"));
+        expect(ingress.map((r) => r.props.fromPort)).to.have.members([6333, 6334]);
+        for (const rule of ingress) {
+            expect(rule.props.referencedSecurityGroupId).to.equal(outputOf(nodeGroup, "id"));
+            expect(rule.props.cidrIpv4).to.equal(undefined);
+        }
+        const egress = resourcesOfType(run, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.props.securityGroupId === outputOf(qdrantGroup, "id"));
+        expect(egress.map((r) => r.props.fromPort), "the node installs packages and pulls its image").to.have.members([443, 80]);
+        expect(resourcesOfType(run, "aws:lb/loadBalancer:LoadBalancer").map((lb) => lb.name)).to.deep.equal(["memspine-staging-alb"]);
+        expect(resourcesOfType(run, "aws:route53/zone:Zone")).to.have.lengthOf(0);
+        expect(run.outputs.vectorStoreEndpoint).to.deep.equal({ value: "http://10.0.1.10:6333", secret: true });
+        const script = onlyResource(run, "aws:ec2/instance:Instance").props.userData as string;
+        expect(script).to.contain("PEER_URIS=''");
+        expect(script).to.contain("NODE_INDEX='0'");
+    });
+});
 
 describe("stateful resources survive routine changes", () => {
     it("instanceCount, instanceType and tags feed no property of the data volume, database or mount", async () => {

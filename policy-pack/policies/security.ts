@@ -8,6 +8,7 @@ import { lbTlsPolicy } from "./security/lb-tls-policy";
 import { noOpenIngress } from "./security/no-open-ingress";
 import { noPublicIp } from "./security/no-public-ip";
 import { prodStatefulProtected } from "./security/prod-stateful-protected";
+import { prodBackupCoverage } from "./security/prod-backup-coverage";
 import { rdsDeletionProtectionProd } from "./security/rds-deletion-protection-prod";
 import { rdsPrivateAndBackedUp } from "./security/rds-private-and-backed-up";
 import { storageEncrypted } from "./security/storage-encrypted";
@@ -21,6 +22,7 @@ export const securityPolicies: Policies = [
     rdsPrivateAndBackedUp,
     rdsDeletionProtectionProd,
     prodStatefulProtected,
+    prodBackupCoverage,
     noOpenIngress,
     lbTlsPolicy,
     httpRedirectsToHttps,

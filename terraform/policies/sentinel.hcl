@@ -70,6 +70,11 @@ policy "deletion-protection-prod" {
   enforcement_level = "hard-mandatory"
 }
 
+policy "backup-coverage-prod" {
+  source            = "./backup-coverage-prod.sentinel"
+  enforcement_level = "hard-mandatory"
+}
+
 policy "elasticache-encryption" {
   source            = "./elasticache-encryption.sentinel"
   enforcement_level = "hard-mandatory"

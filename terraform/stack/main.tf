@@ -24,6 +24,15 @@ module "networking" {
   tags                        = var.tags
 }
 
+# Prod encrypts every data and root volume, the database and the Qdrant snapshots with its own key.
+module "data_key" {
+  source = "../modules/data-key"
+  count  = var.environment == "prod" ? 1 : 0
+
+  environment = var.environment
+  tags        = var.tags
+}
+
 module "vector_store" {
   source = "../modules/vector-store"
 
@@ -35,6 +44,8 @@ module "vector_store" {
   qdrant_version          = var.qdrant_version
   qdrant_instance_type    = var.qdrant_instance_type
   qdrant_volume_size_gb   = var.qdrant_volume_size_gb
+  qdrant_node_count       = var.qdrant_node_count
+  data_kms_key_arn        = var.environment == "prod" ? module.data_key[0].key_arn : ""
   db_instance_class       = var.db_instance_class
   db_allocated_storage_gb = var.db_allocated_storage_gb
   postgres_version        = var.postgres_version
@@ -89,6 +100,7 @@ module "memory_spine" {
   kv_cluster_mode        = module.kv_store.cluster_mode
   vault_aws_auth_path    = var.vault_aws_auth_path
   vault_kv_mount_path    = local.provider_keys_mount
+  data_kms_key_arn       = var.environment == "prod" ? module.data_key[0].key_arn : ""
   tags                   = var.tags
 }
 
@@ -105,6 +117,7 @@ module "offhours_schedule" {
   database_identifier = module.vector_store.database_identifier
   database_arn        = module.vector_store.database_arn
   instance_ids        = module.vector_store.qdrant_instance_ids
+  volume_kms_key_arns = module.data_key[*].key_arn
   tags                = var.tags
 }
 
@@ -132,7 +145,7 @@ module "monitoring" {
   autoscaling_group_name   = module.memory_spine.autoscaling_group_name
   node_role_name           = module.memory_spine.node_role_name
   vector_store_engine      = var.vector_store_engine
-  qdrant_instance_id       = module.vector_store.qdrant_instance_id
+  qdrant_instance_ids      = module.vector_store.qdrant_instance_ids
   kv_replication_group_id  = module.kv_store.replication_group_id
   kv_member_cluster_ids    = module.kv_store.member_cluster_ids
   kv_replicas              = var.kv_replicas
@@ -148,4 +161,15 @@ module "monitoring" {
   monthly_budget_usd       = var.monthly_budget_usd > 0 ? var.monthly_budget_usd : local.policy_budget_usd
   budget_emails            = var.budget_emails
   tags                     = var.tags
+}
+
+# Staging and prod back up every data volume and the database; failed jobs reach the alert topic.
+module "backup" {
+  source = "../modules/backup"
+  count  = contains(["staging", "prod"], var.environment) ? 1 : 0
+
+  environment     = var.environment
+  resource_arns   = module.vector_store.backup_resource_arns
+  alert_topic_arn = module.monitoring.alerts_topic_arn
+  tags            = var.tags
 }

@@ -34,3 +34,23 @@ output "alerts_topic_arn" {
   description = "SNS topic the CloudWatch alarms notify."
   value       = module.monitoring.alerts_topic_arn
 }
+
+output "qdrant_instance_ids" {
+  description = "The Qdrant instances' ids in node order (empty with pgvector), e.g. for off-hours schedules."
+  value       = module.vector_store.qdrant_instance_ids
+}
+
+output "qdrant_instance_arns" {
+  description = "The Qdrant instances' ARNs in node order (empty with pgvector)."
+  value       = module.vector_store.qdrant_instance_arns
+}
+
+output "backup_vault_name" {
+  description = "AWS Backup vault of the environment (staging, prod; empty in dev)."
+  value       = var.environment == "dev" ? "" : module.backup[0].vault_name
+}
+
+output "qdrant_snapshot_bucket" {
+  description = "S3 bucket holding the Qdrant nodes' daily snapshots (Qdrant only)."
+  value       = module.vector_store.qdrant_snapshot_bucket
+}

@@ -309,6 +309,17 @@ variable "qdrant_volume_size_gb" {
   }
 }
 
+variable "qdrant_node_count" {
+  description = "Qdrant nodes, 1 or an odd number from 3 to 9; more than 1 runs Qdrant's distributed mode, one node per private subnet and zone, behind an internal Network Load Balancer."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 9], var.qdrant_node_count)
+    error_message = "qdrant_node_count must be 1, 3, 5, 7 or 9 (1 = a single node; Qdrant's consensus needs a majority, so a cluster has an odd number of nodes and 2 would survive no loss)."
+  }
+}
+
 variable "db_instance_class" {
   description = "RDS instance class of the pgvector database."
   type        = string

@@ -269,6 +269,10 @@ export function compliantStack(env: Env): RecordedResource[] {
                   ),
               ];
 
+    // Staging and prod back up every data volume (prod-backup-coverage); the database has its own backups.
+    const backups = env !== "dev" && shape.vectorStore !== "pgvector"
+        ? [resource("aws:backup/selection:Selection", "backup", { name: `memspine-${env}-backup`, planId: "plan-1", iamRoleArn: "arn:aws:iam::123456789012:role/backup", resources: [UNKNOWN] }, { propertyDependencies: { resources: store.filter((r) => r.type === T.volume).map((r) => r.urn) } })]
+        : [];
     const nat = resource(T.nat, "nat-a", { allocationId: "eipalloc-1", subnetId: "subnet-pub-a", tags: tags(env) });
     const cert = shape.tls
         ? [resource(T.cert, "api-cert", { domainName: `memory-spine-${env}.chaozcode.com`, validationMethod: "DNS", tags: tags(env) })]
@@ -278,7 +282,7 @@ export function compliantStack(env: Env): RecordedResource[] {
 
     return [
         provider,
-        ...[lbSg, nodeSg, ...lbIngress(443, allowed), ...(shape.tls ? lbIngress(80, allowed) : []), nodeIngress, lt, asg, ...schedules, lb, ...listeners, ...store, nat, ...cert].map(withProvider),
+        ...[lbSg, nodeSg, ...lbIngress(443, allowed), ...(shape.tls ? lbIngress(80, allowed) : []), nodeIngress, lt, asg, ...schedules, lb, ...listeners, ...store, ...backups, nat, ...cert].map(withProvider),
         vault,
         password,
     ];

@@ -168,6 +168,19 @@ describe("policy helpers: prices and estimate arithmetic", () => {
         expect(e.unpriced[0].reason).to.match(/no price for instance type "x2iedn.32xlarge"/);
     });
 
+    it("prices a Network Load Balancer (hours + one assumed NLCU) and lists AWS Backup storage as unpriced usage", () => {
+        const e = estimateMonthlyCost(
+            [
+                stackRes("aws:lb/loadBalancer:LoadBalancer", "qdrant-lb", { loadBalancerType: "network", internal: true }),
+                stackRes("aws:backup/plan:Plan", "backup", { name: "memspine-prod-backup" }),
+            ],
+            prices,
+        );
+        expect(e.lines.map((l) => [l.sku, roundUsd(l.monthlyUsd.desired)])).to.deep.equal([["lb:network:hour", roundUsd(0.0225 * 730)], ["lb:network:lcu", roundUsd(0.006 * 730)]]);
+        expect(e.lines[0].source).to.equal("aws-elb-pricing-nlb");
+        expect(e.unpriced.map((u) => u.item)).to.deep.equal(["AWS Backup storage (recovery points)"]);
+    });
+
     it("round-trips the report through the estimate-json line", () => {
         const e = estimateMonthlyCost(compliantStack("staging").map((r) => stackRes(r.type, r.name, r.inputs, r.options.propertyDependencies ?? {})), prices);
         const message = formatEstimateReport(e);

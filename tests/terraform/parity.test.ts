@@ -74,29 +74,55 @@ describe("resource parity: every Pulumi resource type has its Terraform counterp
             budgetEmails: [],
         };
         const specsFor = (engine: "qdrant" | "pgvector") =>
-            alarmSpecs({ environment: "staging", settings, vectorStoreEngine: engine, loadBalancerArnSuffix: "lb", targetGroupArnSuffix: "tg", autoScalingGroupName: "asg", nodeRoleName: "role", qdrantInstanceId: "i-1", tags: {} });
+            alarmSpecs({ environment: "staging", settings, vectorStoreEngine: engine, loadBalancerArnSuffix: "lb", targetGroupArnSuffix: "tg", autoScalingGroupName: "asg", nodeRoleName: "role", qdrantInstanceIds: ["i-1"], tags: {} });
         const qdrant = specsFor("qdrant");
         const pgvector = specsFor("pgvector");
-        const all = new Map([...qdrant, ...pgvector].map((spec) => [spec.suffix, spec]));
+        // Per-node Qdrant alarms (qdrant-<i>-<key>) are one template per key in Terraform.
+        const perNode = /^qdrant-0-(.+)$/;
+        const shared = [...qdrant, ...pgvector].filter((spec) => !perNode.test(spec.suffix));
+        const all = new Map(shared.map((spec) => [spec.suffix, spec]));
 
         const monitoring = (await loadTerraform()).modules.get("monitoring");
         const terraform = monitoring?.locals.get("all_alarms") as Record<string, Record<string, unknown>>;
         expect(Object.keys(terraform).sort()).to.deep.equal([...all.keys()].sort());
-        for (const [suffix, spec] of all) {
-            const alarm = terraform[suffix];
-            expect(alarm.statistic ?? undefined, suffix).to.equal(spec.statistic);
-            expect(alarm.extended ?? undefined, suffix).to.equal(spec.extendedStatistic);
-            expect(alarm.periods, suffix).to.equal(spec.evaluationPeriods);
-            expect(alarm.operator, suffix).to.equal(spec.comparisonOperator);
+        const compare = (alarm: Record<string, unknown>, spec: (typeof qdrant)[number], label: string) => {
+            expect(alarm.statistic ?? undefined, label).to.equal(spec.statistic);
+            expect(alarm.extended ?? undefined, label).to.equal(spec.extendedStatistic);
+            expect(alarm.periods, label).to.equal(spec.evaluationPeriods);
+            expect(alarm.operator, label).to.equal(spec.comparisonOperator);
             // Literals must match; references (config variables, the shared metric local) are checked where they are defined.
             for (const [field, value] of [["namespace", spec.namespace], ["metric", spec.metricName], ["period", spec.period], ["threshold", spec.threshold]] as const) {
                 if (typeof alarm[field] !== "string" || !String(alarm[field]).startsWith("${")) {
-                    expect(alarm[field], `${suffix}.${field}`).to.equal(value);
+                    expect(alarm[field], `${label}.${field}`).to.equal(value);
                 }
             }
+        };
+        for (const [suffix, spec] of all) {
+            compare(terraform[suffix], spec, suffix);
         }
-        const onlyIn = (mine: typeof qdrant, other: typeof qdrant) => mine.map((s) => s.suffix).filter((x) => !other.some((o) => o.suffix === x));
+        const nodeTemplates = monitoring?.locals.get("qdrant_node_alarms") as Record<string, Record<string, unknown>>;
+        const nodeSpecs = qdrant.filter((spec) => perNode.test(spec.suffix));
+        expect(Object.keys(nodeTemplates).sort()).to.deep.equal(nodeSpecs.map((spec) => (perNode.exec(spec.suffix) as RegExpExecArray)[1]).sort());
+        for (const spec of nodeSpecs) {
+            const key = (perNode.exec(spec.suffix) as RegExpExecArray)[1];
+            compare({ ...nodeTemplates[key], extended: undefined }, spec, `qdrant-<i>-${key}`);
+        }
+        const onlyIn = (mine: typeof qdrant, other: typeof qdrant) => mine.map((s) => s.suffix).filter((x) => !other.some((o) => o.suffix === x) && !perNode.test(x));
         expect(monitoring?.locals.get("engine_alarms")).to.deep.equal({ pgvector: onlyIn(pgvector, qdrant), qdrant: onlyIn(qdrant, pgvector) });
+    });
+
+    it("per-node Qdrant alarms: one status-check and one disk alarm per node in both forms, with the same names and dimensions", async () => {
+        const prod = await shippedStack("prod");
+        const names = prod.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && /-qdrant-\d+-/.test(r.name)).map((r) => r.name).sort();
+        expect(names).to.deep.equal([0, 1, 2].flatMap((i) => [`memspine-prod-qdrant-${i}-disk-used`, `memspine-prod-qdrant-${i}-status-check`]).sort());
+        const monitoring = (await loadTerraform()).modules.get("monitoring");
+        const status = monitoring?.resources.get("aws_cloudwatch_metric_alarm.qdrant_status_check");
+        const disk = monitoring?.resources.get("aws_cloudwatch_metric_alarm.qdrant_disk_used");
+        expect(status?.count).to.equal("${local.qdrant_nodes}");
+        expect(status?.alarm_name).to.equal("${local.name}-qdrant-${count.index}-status-check");
+        expect(status?.dimensions).to.deep.equal({ InstanceId: "${var.qdrant_instance_ids[count.index]}" });
+        expect(disk?.alarm_name).to.equal("${local.name}-qdrant-${count.index}-disk-used");
+        expect(disk?.dimensions).to.deep.equal({ Environment: "${var.environment}", Node: "qdrant-${count.index}" });
     });
 
     it("the key-value layer's per-node alarms are the same in both forms: metric, statistic, periods, threshold, comparison", async () => {

@@ -86,6 +86,14 @@ const SAMPLE_QDRANT_VALUES: Record<string, string> = {
     data_volume_id: "vol-0123456789abcdef0",
     http_port: "6333",
     grpc_port: "6334",
+    p2p_port: "6335",
+    node_index: "1",
+    node_label: "qdrant-1",
+    peer_uris: "http://node-0.qdrant.memspine-staging.internal:6335 http://node-1.qdrant.memspine-staging.internal:6335 http://node-2.qdrant.memspine-staging.internal:6335",
+    replication_factor: "2",
+    write_consistency_factor: "1",
+    snapshot_bucket: "memspine-staging-qdrant-snapshots-0123",
+    monthly_snapshots: "false",
     disk_metric_namespace: "MemorySpine/Qdrant",
     disk_metric_name: "DataVolumeUsedPercent",
     disk_metric_interval_seconds: "300",
@@ -223,8 +231,11 @@ describe("terraform: scripts and boot templates", function () {
             expect(script).to.contain("set -euo pipefail");
             expect(script).to.contain('mkfs.ext4 -L qdrant-data "${DATA_DEVICE}"');
             expect(script).to.contain("QDRANT__SERVICE__API_KEY");
-            expect(script).to.contain("qdrant/qdrant:${QDRANT_VERSION}");
+            expect(script).to.contain('"qdrant/qdrant:${QDRANT_VERSION}"');
             expect(script).to.contain("systemctl enable --now qdrant-data-volume.timer");
+            expect(script, "the unit waits for the data volume (issue 12, defect 5)").to.contain("RequiresMountsFor=${DATA_DIR}");
+            expect(script).to.contain("ExecStartPre=/usr/bin/mountpoint -q ${DATA_DIR}");
+            expect(script).to.contain("systemctl enable --now qdrant-snapshot.timer");
         });
 
         it("the node script is the Pulumi program's, line for line below the header (key-value layer included)", function () {
@@ -297,6 +308,7 @@ describe("terraform: scripts and boot templates", function () {
             "no-open-ingress",
             "tls-listener-policy",
             "deletion-protection-prod",
+            "backup-coverage-prod",
             "elasticache-encryption",
             "elasticache-multi-az-prod",
         ];

@@ -370,7 +370,7 @@ describe("terraform: security and reliability settings", function () {
             const keyPolicy = monitoring.dataSources.get("aws_iam_policy_document.alerts_key") ?? {};
             const services = blocks(keyPolicy, "statement").flatMap((s) => blocks(s, "principals")).flatMap((p) => (Array.isArray(p.identifiers) ? p.identifiers : []));
             expect(services).to.include("cloudwatch.amazonaws.com");
-            expect(services).to.include.members(["budgets.amazonaws.com", "aps.amazonaws.com"]);
+            expect(services).to.include.members(["budgets.amazonaws.com", "aps.amazonaws.com", "events.amazonaws.com"]);
             const alarms = JSON.stringify([...monitoring.locals]);
             for (const metric of ["HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count", "UnHealthyHostCount", "TargetResponseTime", "CPUUtilization", "FreeStorageSpace", "DatabaseConnections", "StatusCheckFailed"]) {
                 expect(alarms, metric).to.contain(metric);

@@ -28,6 +28,9 @@ const MODULE_META_ARGUMENTS = new Set(["source", "version", "providers", "depend
 const BUILTIN_ROOTS = new Set(["count", "each", "path", "self", "terraform"]);
 /** AWS resource types that have no tags argument; every other aws_* resource must be tagged. */
 const UNTAGGABLE_AWS_TYPES = new Set([
+    "aws_lb_target_group_attachment",
+    "aws_backup_selection",
+    "aws_cloudwatch_event_target",
     "aws_route_table_association",
     "aws_iam_role_policy_attachment",
     "aws_iam_role_policy",
@@ -60,6 +63,10 @@ function unresolvedReferences(module: TerraformModule, tree: TerraformTree): str
     const problems: string[] = [];
     for (const ref of module.references) {
         const parts = ref.split(".");
+        // module.<name>[0].<output> (a module with count) reads as module.<name>.0.<output>.
+        if (parts[0] === "module" && /^[0-9]+$/.test(parts[2] ?? "")) {
+            parts.splice(2, 1);
+        }
         const [root, name, attribute] = parts;
         if (BUILTIN_ROOTS.has(root) || module.iterators.has(root)) {
             continue;
@@ -259,14 +266,16 @@ describe("terraform: files and structure", function () {
         let templates = 0;
         for (const module of tree.modules.values()) {
             for (const file of module.files) {
-                for (const m of file.text.matchAll(/templatefile\("\$\{path\.module\}\/([^"]+)",\s*\{\s*for key, value in local\.([a-z_]+) :/g)) {
+                // `for key, value in local.X :`, or `merge(local.X, { per-instance keys })` (one Qdrant node of several).
+                for (const m of file.text.matchAll(/templatefile\("\$\{path\.module\}\/([^"]+)",\s*\{\s*for key, value in (?:merge\()?local\.([a-z_]+)(?:,\s*\{([^}]*)\}\))? :/g)) {
                     templates += 1;
-                    const [, templatePath, localName] = m;
+                    const [, templatePath, localName, inline] = m;
+                    const inlineKeys = [...(inline ?? "").matchAll(/([a-z_]+)\s*=/g)].map((k) => k[1]);
                     const templateFile = path.join(REPO_ROOT, module.dir, templatePath);
                     expect(fs.existsSync(templateFile), `${module.dir}: ${templatePath}`).to.equal(true);
                     const values = module.locals.get(localName);
                     expect(isHclBody(values), `${module.dir}: local.${localName} is an object of template values`).to.equal(true);
-                    const given = Object.keys(isHclBody(values) ? values : {}).sort();
+                    const given = [...Object.keys(isHclBody(values) ? values : {}), ...inlineKeys].sort();
                     const used = [...templateVariables(fs.readFileSync(templateFile, "utf8"))].sort();
                     expect(given, `${module.dir}: local.${localName} keys = variables of ${templatePath}`).to.deep.equal(used);
                 }

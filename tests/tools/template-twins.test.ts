@@ -16,6 +16,8 @@ describe("runner support: the program's templates and their Terraform twins", fu
     it("reads back the values a rendering was given, quotes included", function () {
         const values = {
             environment: "staging", qdrantVersion: "v1.15.0", apiKeyParameter: "/p/it's", dataVolumeId: "vol-1", httpPort: "6333", grpcPort: "6334",
+            p2pPort: "6335", nodeIndex: "0", nodeLabel: "qdrant-0", peerUris: "", replicationFactor: "2", writeConsistencyFactor: "1",
+            snapshotBucket: "b", monthlySnapshots: "false",
             diskMetricNamespace: "N", diskMetricName: "M", diskMetricIntervalSeconds: "300",
         };
         expect(identifyRendering(renderTemplate("qdrant-node.sh", values))).to.deep.equal({ template: "qdrant-node.sh", values });

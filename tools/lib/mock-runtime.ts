@@ -66,6 +66,8 @@ interface RegisterRequest {
     getIgnorechangesList(): string[];
     getAdditionalsecretoutputsList(): string[];
     getAliasurnsList(): string[];
+    /** Alias specs (the SDK sends these instead of URNs when the monitor supports them). */
+    getAliasesList(): { getUrn(): string; getSpec(): { getName(): string } | undefined }[];
     getRetainondelete(): boolean | undefined;
     getReplaceonchangesList(): string[];
     getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
@@ -157,7 +159,8 @@ function recordRegistrations(monitor: MonitorWithRegister, resources: RecordedRe
             provider: req.getProvider() || undefined,
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             retainOnDelete: req.getRetainondelete() ?? false,
-            aliases: req.getAliasurnsList(),
+            // Alias URNs, and for alias specs the old name they keep the resource's identity under.
+            aliases: [...req.getAliasurnsList(), ...req.getAliasesList().map((a) => a.getSpec()?.getName() || a.getUrn())],
             replaceOnChanges: req.getReplaceonchangesList(),
             customTimeouts: timeouts ? { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() } : undefined,
         };

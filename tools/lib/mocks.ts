@@ -106,6 +106,8 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
             return { ...common, arn: `arn:aws:sns:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:${physicalName}` };
         case "aws:kms/key:Key":
             return { ...common, keyId: `${hex(name, 8)}-0000-4000-8000-${hex(name, 12)}`, arn: `arn:aws:kms:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:key/${hex(name, 8)}-0000-4000-8000-${hex(name, 12)}` };
+        case "aws:route53/zone:Zone":
+            return { ...common, zoneId: `Z${hex(name, 12).toUpperCase()}` };
         case "aws:route53/record:Record":
             return { ...common, fqdn: inputs.name };
         default:
@@ -145,6 +147,9 @@ function canonicalJson(value: unknown): string {
     return JSON.stringify(value);
 }
 
+/** Zones of the subnets the program created, so that a subnet lookup answers like AWS would. */
+const subnetZones = new Map<string, string>();
+
 /** Answers for the data sources the program calls. */
 function invokeResult(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
     switch (token) {
@@ -161,7 +166,7 @@ function invokeResult(token: string, inputs: Record<string, unknown>): Record<st
         case "aws:ec2/getAmi:getAmi":
             return mockAmi(inputs);
         case "aws:ec2/getSubnet:getSubnet":
-            return { id: inputs.id, availabilityZone: MOCK_ZONES[0], cidrBlock: "10.99.0.0/20" };
+            return { id: inputs.id, availabilityZone: subnetZones.get(inputs.id as string) ?? MOCK_ZONES[0], cidrBlock: "10.99.0.0/20" };
         case "aws:ec2/getVpc:getVpc":
             return { id: inputs.id, cidrBlock: "10.99.0.0/16" };
         default:
@@ -175,6 +180,9 @@ export const awsMocks: pulumi.runtime.Mocks = {
         const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs) };
         const id = (state.id as string | undefined) ?? `${args.name}-${hex(args.name, 8)}`;
         delete state.id;
+        if (args.type === "aws:ec2/subnet:Subnet" && typeof args.inputs.availabilityZone === "string") {
+            subnetZones.set(id, args.inputs.availabilityZone);
+        }
         return { id, state };
     },
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {

@@ -11,7 +11,6 @@ import { AWS } from "./types";
 
 export const USAGE_PRICED_TYPES = {
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
-    backupVault: "aws:backup/vault:Vault",
     prometheusWorkspace: "aws:amp/workspace:Workspace",
     bucket: "aws:s3/bucket:Bucket",
     bucketV2: "aws:s3/bucketV2:BucketV2",
@@ -56,8 +55,8 @@ export function listUsageCharges(sink: EstimateSink, resources: readonly StackRe
             case AWS.ec2Instance:
                 burstable(sink, r, asString(r.props["instanceType"]), "ec2CpuCreditVcpuHour", prices);
                 break;
-            case USAGE_PRICED_TYPES.backupVault:
-                sink.unpriced(r, "AWS Backup storage",
+            case AWS.backupPlan:
+                sink.unpriced(r, "AWS Backup storage (recovery points)",
                     `${rate(prices, "backupEbsGbMonth")}: price it with the volumes' changed GB a day times the retention days (the first backup is a full copy)`, true);
                 break;
             case USAGE_PRICED_TYPES.prometheusWorkspace:

@@ -11,7 +11,8 @@
  * hours only while running. Fixed monthly prices (KMS keys, alarms, dashboards, secrets, public
  * IPv4 addresses) come from ./estimate-fixed. A counted resource whose SKU has no price is listed
  * as unpriced, never counted as zero; so are the parts billed by use that the price file cannot
- * know (spot hours, Aurora storage and I/O, and the usage charges of ./estimate-usage).
+ * know (spot hours, Aurora storage and I/O, and the usage charges of ./estimate-usage, AWS Backup
+ * storage among them).
  */
 import { CronError, HOURS_PER_WEEK, weeklyRun } from "./cron";
 import { CostUnit, EstimateSink } from "./estimate-sink";

@@ -24,6 +24,8 @@ export const AWS = {
     securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
     securityGroupIngressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     acmCertificate: "aws:acm/certificate:Certificate",
+    backupPlan: "aws:backup/plan:Plan",
+    backupSelection: "aws:backup/selection:Selection",
     elasticacheReplicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
     elasticacheServerlessCache: "aws:elasticache/serverlessCache:ServerlessCache",
 } as const;

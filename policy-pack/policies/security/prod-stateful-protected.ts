@@ -11,7 +11,7 @@ export interface StatefulProtectedConfig {
 }
 
 export const STATEFUL_PROTECTED_DEFAULTS: StatefulProtectedConfig = {
-    statefulTypes: ["aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:ebs/volume:Volume", "aws:elasticache/replicationGroup:ReplicationGroup", "vault:index/mount:Mount"],
+    statefulTypes: ["aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:ebs/volume:Volume", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:backup/vault:Vault", "vault:index/mount:Mount"],
     environments: ["prod"],
 };
 
@@ -19,7 +19,7 @@ export const prodStatefulProtected: ResourceValidationPolicy = {
     name: "prod-stateful-protected",
     description:
         "In prod (config environments), stateful resources (config statefulTypes: RDS instances and clusters, EBS " +
-        "volumes, ElastiCache replication groups, Vault mounts) must carry the `protect: true` resource option so that no update can delete them.",
+        "volumes, ElastiCache replication groups, AWS Backup vaults, Vault mounts) must carry the `protect: true` resource option so that no update can delete them.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {

@@ -13,9 +13,10 @@ allowed_cidr_blocks = [
 ]
 vpc_cidr                = "10.30.0.0/16"
 availability_zone_count = 3
+domain_name             = "memory-spine.chaozcode.com"
+qdrant_node_count       = 3 # Qdrant cluster: one node per zone, survives a lost node or zone
 # Prod never stops: its stores run around the clock (the off-hours schedule is non-prod only).
 off_hours_stores = false
-domain_name      = "memory-spine.chaozcode.com"
 tags = {
   Environment = "prod"
   Team        = "platform-engineering"

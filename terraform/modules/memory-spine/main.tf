@@ -267,6 +267,7 @@ resource "aws_launch_template" "this" {
       volume_size           = local.is_prod ? 200 : 50
       volume_type           = "gp3"
       encrypted             = true
+      kms_key_id            = var.data_kms_key_arn == "" ? null : var.data_kms_key_arn
       delete_on_termination = true
     }
   }

@@ -228,3 +228,14 @@ variable "vault_kv_mount_path" {
   type        = string
   default     = "secret/ai-providers"
 }
+
+variable "data_kms_key_arn" {
+  description = "Customer-managed KMS key for the API nodes' root volumes (prod); empty = the AWS-managed EBS key."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.data_kms_key_arn == "" || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+$", var.data_kms_key_arn))
+    error_message = "data_kms_key_arn must be empty or a KMS key ARN."
+  }
+}

@@ -10,7 +10,7 @@
 locals {
   tags     = merge(var.tags, { Service = "memory-spine" })
   name     = "memspine-${var.environment}"
-  services = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "aps.amazonaws.com"]
+  services = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "aps.amazonaws.com", "events.amazonaws.com"]
   severity = var.environment == "prod" ? "page" : "notify"
   region   = data.aws_region.current.region
   grafana  = var.enable_grafana && var.environment == "prod"
@@ -26,21 +26,28 @@ locals {
   # One object literal filtered by a for expression: a conditional between objects of
   # different shapes would be a type error.
   all_alarms = {
-    target-5xx          = { description = "the API nodes answer 5xx", namespace = "AWS/ApplicationELB", metric = "HTTPCode_Target_5XX_Count", statistic = "Sum", extended = null, period = 300, periods = 2, threshold = var.alarm_server_error_count, operator = "GreaterThanThreshold", dimensions = local.lb_tg }
-    elb-5xx             = { description = "the load balancer answers 5xx (no healthy target, timeouts)", namespace = "AWS/ApplicationELB", metric = "HTTPCode_ELB_5XX_Count", statistic = "Sum", extended = null, period = 300, periods = 2, threshold = var.alarm_server_error_count, operator = "GreaterThanThreshold", dimensions = local.lb }
-    unhealthy-hosts     = { description = "targets fail the /health check", namespace = "AWS/ApplicationELB", metric = "UnHealthyHostCount", statistic = "Maximum", extended = null, period = 60, periods = 3, threshold = 0, operator = "GreaterThanThreshold", dimensions = local.lb_tg }
-    p95-latency         = { description = "p95 target response time above ${var.alarm_latency_ms} ms", namespace = "AWS/ApplicationELB", metric = "TargetResponseTime", statistic = null, extended = "p95", period = 300, periods = 3, threshold = var.alarm_latency_ms / 1000, operator = "GreaterThanThreshold", dimensions = local.lb_tg }
-    cpu-high            = { description = "node CPU stays high although the group scales out", namespace = "AWS/EC2", metric = "CPUUtilization", statistic = "Average", extended = null, period = 300, periods = 3, threshold = var.alarm_cpu_percent, operator = "GreaterThanThreshold", dimensions = { AutoScalingGroupName = var.autoscaling_group_name } }
-    db-cpu              = { description = "pgvector database CPU high", namespace = "AWS/RDS", metric = "CPUUtilization", statistic = "Average", extended = null, period = 300, periods = 3, threshold = var.alarm_db_cpu_percent, operator = "GreaterThanThreshold", dimensions = local.db }
-    db-free-storage     = { description = "pgvector database has less than ${var.alarm_db_free_storage_gb} GB free", namespace = "AWS/RDS", metric = "FreeStorageSpace", statistic = "Minimum", extended = null, period = 300, periods = 1, threshold = var.alarm_db_free_storage_gb * 1073741824, operator = "LessThanThreshold", dimensions = local.db }
-    db-connections      = { description = "pgvector database connections high", namespace = "AWS/RDS", metric = "DatabaseConnections", statistic = "Maximum", extended = null, period = 300, periods = 2, threshold = var.alarm_db_connections, operator = "GreaterThanThreshold", dimensions = local.db }
-    qdrant-status-check = { description = "the Qdrant node fails its EC2 status checks", namespace = "AWS/EC2", metric = "StatusCheckFailed", statistic = "Maximum", extended = null, period = 60, periods = 2, threshold = 0, operator = "GreaterThanThreshold", dimensions = { InstanceId = var.qdrant_instance_id } }
-    qdrant-disk-used    = { description = "the Qdrant data volume is more than ${local.qdrant_disk.alarm_percent}% full: grow qdrant_volume_size_gb", namespace = local.qdrant_disk.namespace, metric = local.qdrant_disk.name, statistic = "Maximum", extended = null, period = local.qdrant_disk.interval_seconds, periods = 2, threshold = local.qdrant_disk.alarm_percent, operator = "GreaterThanThreshold", dimensions = { Environment = var.environment } }
+    target-5xx      = { description = "the API nodes answer 5xx", namespace = "AWS/ApplicationELB", metric = "HTTPCode_Target_5XX_Count", statistic = "Sum", extended = null, period = 300, periods = 2, threshold = var.alarm_server_error_count, operator = "GreaterThanThreshold", dimensions = local.lb_tg }
+    elb-5xx         = { description = "the load balancer answers 5xx (no healthy target, timeouts)", namespace = "AWS/ApplicationELB", metric = "HTTPCode_ELB_5XX_Count", statistic = "Sum", extended = null, period = 300, periods = 2, threshold = var.alarm_server_error_count, operator = "GreaterThanThreshold", dimensions = local.lb }
+    unhealthy-hosts = { description = "targets fail the /health check", namespace = "AWS/ApplicationELB", metric = "UnHealthyHostCount", statistic = "Maximum", extended = null, period = 60, periods = 3, threshold = 0, operator = "GreaterThanThreshold", dimensions = local.lb_tg }
+    p95-latency     = { description = "p95 target response time above ${var.alarm_latency_ms} ms", namespace = "AWS/ApplicationELB", metric = "TargetResponseTime", statistic = null, extended = "p95", period = 300, periods = 3, threshold = var.alarm_latency_ms / 1000, operator = "GreaterThanThreshold", dimensions = local.lb_tg }
+    cpu-high        = { description = "node CPU stays high although the group scales out", namespace = "AWS/EC2", metric = "CPUUtilization", statistic = "Average", extended = null, period = 300, periods = 3, threshold = var.alarm_cpu_percent, operator = "GreaterThanThreshold", dimensions = { AutoScalingGroupName = var.autoscaling_group_name } }
+    db-cpu          = { description = "pgvector database CPU high", namespace = "AWS/RDS", metric = "CPUUtilization", statistic = "Average", extended = null, period = 300, periods = 3, threshold = var.alarm_db_cpu_percent, operator = "GreaterThanThreshold", dimensions = local.db }
+    db-free-storage = { description = "pgvector database has less than ${var.alarm_db_free_storage_gb} GB free", namespace = "AWS/RDS", metric = "FreeStorageSpace", statistic = "Minimum", extended = null, period = 300, periods = 1, threshold = var.alarm_db_free_storage_gb * 1073741824, operator = "LessThanThreshold", dimensions = local.db }
+    db-connections  = { description = "pgvector database connections high", namespace = "AWS/RDS", metric = "DatabaseConnections", statistic = "Maximum", extended = null, period = 300, periods = 2, threshold = var.alarm_db_connections, operator = "GreaterThanThreshold", dimensions = local.db }
   }
   engine_alarms = {
     pgvector = ["db-cpu", "db-free-storage", "db-connections"]
-    qdrant   = ["qdrant-status-check", "qdrant-disk-used"]
+    qdrant   = []
   }
+  # One pair per Qdrant node (alarm qdrant-<i>-<key>): in a cluster a lost or full node alarms on
+  # its own. Dimensions are filled in per node by the two resources below.
+  qdrant_node_alarms = {
+    status-check = { description = "fails its EC2 status checks", namespace = "AWS/EC2", metric = "StatusCheckFailed", statistic = "Maximum", period = 60, periods = 2, threshold = 0, operator = "GreaterThanThreshold" }
+    disk-used    = { description = "has a data volume more than ${local.qdrant_disk.alarm_percent}% full: grow qdrant_volume_size_gb", namespace = local.qdrant_disk.namespace, metric = local.qdrant_disk.name, statistic = "Maximum", period = local.qdrant_disk.interval_seconds, periods = 2, threshold = local.qdrant_disk.alarm_percent, operator = "GreaterThanThreshold" }
+  }
+  # One pair per instance id handed in: the list's length is known at plan time (the ids are not).
+  qdrant_nodes = var.vector_store_engine == "qdrant" ? length(var.qdrant_instance_ids) : 0
+
   # The key-value layer: one alarm per cache node and metric (ElastiCache publishes per node, and a
   # hot shard or a lagging replica shows on one node only); the same levels as KV_ALARMS in
   # components/kv-metrics.ts. Replication lag only with replicas.
@@ -107,7 +114,7 @@ data "aws_iam_policy_document" "alerts_key" {
 
     principals {
       type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "aps.amazonaws.com"]
+      identifiers = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "aps.amazonaws.com", "events.amazonaws.com"]
     }
 
     condition {
@@ -201,6 +208,56 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   tags = merge(local.tags, { Name = "${local.name}-${each.key}" })
 }
 
+resource "aws_cloudwatch_metric_alarm" "qdrant_status_check" {
+  count = local.qdrant_nodes
+
+  alarm_name          = "${local.name}-qdrant-${count.index}-status-check"
+  alarm_description   = "Memory Spine ${var.environment}: Qdrant node ${count.index} ${local.qdrant_node_alarms.status-check.description}."
+  namespace           = local.qdrant_node_alarms.status-check.namespace
+  metric_name         = local.qdrant_node_alarms.status-check.metric
+  statistic           = local.qdrant_node_alarms.status-check.statistic
+  period              = local.qdrant_node_alarms.status-check.period
+  evaluation_periods  = local.qdrant_node_alarms.status-check.periods
+  threshold           = local.qdrant_node_alarms.status-check.threshold
+  comparison_operator = local.qdrant_node_alarms.status-check.operator
+  treat_missing_data  = "notBreaching"
+  dimensions          = { InstanceId = var.qdrant_instance_ids[count.index] }
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
+
+  tags = merge(local.tags, { Name = "${local.name}-qdrant-${count.index}-status-check" })
+}
+
+resource "aws_cloudwatch_metric_alarm" "qdrant_disk_used" {
+  count = local.qdrant_nodes
+
+  alarm_name          = "${local.name}-qdrant-${count.index}-disk-used"
+  alarm_description   = "Memory Spine ${var.environment}: Qdrant node ${count.index} ${local.qdrant_node_alarms.disk-used.description}."
+  namespace           = local.qdrant_node_alarms.disk-used.namespace
+  metric_name         = local.qdrant_node_alarms.disk-used.metric
+  statistic           = local.qdrant_node_alarms.disk-used.statistic
+  period              = local.qdrant_node_alarms.disk-used.period
+  evaluation_periods  = local.qdrant_node_alarms.disk-used.periods
+  threshold           = local.qdrant_node_alarms.disk-used.threshold
+  comparison_operator = local.qdrant_node_alarms.disk-used.operator
+  treat_missing_data  = "notBreaching"
+  dimensions          = { Environment = var.environment, Node = "qdrant-${count.index}" }
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
+
+  tags = merge(local.tags, { Name = "${local.name}-qdrant-${count.index}-disk-used" })
+}
+
+locals {
+  # The vector store's widget. Its two shapes differ (a Qdrant cluster lists every node), and a
+  # conditional needs both results of one type: each is encoded, the dashboard decodes the one.
+  store_widget = var.vector_store_engine == "pgvector" ? jsonencode(
+    { type = "metric", x = 12, y = 12, width = 12, height = 6, properties = { title = "Vector store (RDS pgvector)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Average" }], ["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Maximum" }], ["AWS/RDS", "FreeStorageSpace", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Minimum", yAxis = "right" }]] } }
+    ) : jsonencode(
+    { type = "metric", x = 12, y = 12, width = 12, height = 6, properties = { title = local.qdrant_nodes > 1 ? "Vector store (Qdrant cluster)" : "Vector store (Qdrant node)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = concat([], [for i in range(local.qdrant_nodes) : [["AWS/EC2", "CPUUtilization", "InstanceId", var.qdrant_instance_ids[i], { stat = "Average", label = "qdrant-${i} CPU %" }], [local.qdrant_disk.namespace, local.qdrant_disk.name, "Environment", var.environment, "Node", "qdrant-${i}", { stat = "Maximum", label = "qdrant-${i} data volume used %" }], ["AWS/EC2", "StatusCheckFailed", "InstanceId", var.qdrant_instance_ids[i], { stat = "Maximum", yAxis = "right", label = "qdrant-${i} status check failed" }]]]...) } }
+  )
+}
+
 resource "aws_cloudwatch_dashboard" "this" {
   dashboard_name = local.name
   dashboard_body = jsonencode({
@@ -210,11 +267,7 @@ resource "aws_cloudwatch_dashboard" "this" {
       { type = "metric", x = 0, y = 6, width = 12, height = 6, properties = { title = "Target response time", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/ApplicationELB", "TargetResponseTime", "TargetGroup", var.target_group_arn_suffix, "LoadBalancer", var.load_balancer_arn_suffix, { stat = "p50" }], ["AWS/ApplicationELB", "TargetResponseTime", "TargetGroup", var.target_group_arn_suffix, "LoadBalancer", var.load_balancer_arn_suffix, { stat = "p95" }]] } },
       { type = "metric", x = 12, y = 6, width = 12, height = 6, properties = { title = "Healthy / unhealthy hosts", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/ApplicationELB", "HealthyHostCount", "TargetGroup", var.target_group_arn_suffix, "LoadBalancer", var.load_balancer_arn_suffix, { stat = "Minimum" }], ["AWS/ApplicationELB", "UnHealthyHostCount", "TargetGroup", var.target_group_arn_suffix, "LoadBalancer", var.load_balancer_arn_suffix, { stat = "Maximum" }]] } },
       { type = "metric", x = 0, y = 12, width = 12, height = 6, properties = { title = "API node CPU", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/EC2", "CPUUtilization", "AutoScalingGroupName", var.autoscaling_group_name, { stat = "Average" }]] } },
-      ], var.vector_store_engine == "pgvector" ? [
-      { type = "metric", x = 12, y = 12, width = 12, height = 6, properties = { title = "Vector store (RDS pgvector)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Average" }], ["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Maximum" }], ["AWS/RDS", "FreeStorageSpace", "DBInstanceIdentifier", "${local.name}-pgvector", { stat = "Minimum", yAxis = "right" }]] } },
-      ] : [
-      { type = "metric", x = 12, y = 12, width = 12, height = 6, properties = { title = "Vector store (Qdrant node)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [["AWS/EC2", "CPUUtilization", "InstanceId", var.qdrant_instance_id, { stat = "Average" }], [local.qdrant_disk.namespace, local.qdrant_disk.name, "Environment", var.environment, { stat = "Maximum", label = "Data volume used %" }], ["AWS/EC2", "StatusCheckFailed", "InstanceId", var.qdrant_instance_id, { stat = "Maximum", yAxis = "right" }]] } },
-      ], var.kv_replication_group_id == "" ? [] : [
+      ], [jsondecode(local.store_widget)], var.kv_replication_group_id == "" ? [] : [
       { type = "metric", x = 0, y = 18, width = 24, height = 6, properties = { title = "Key-value layer (ElastiCache Valkey, per node)", region = local.region, view = "timeSeries", stacked = false, period = 60, metrics = [local.kv_search.cpu, local.kv_search.mem, local.kv_search.evict, local.kv_search.lag] } },
     ])
   })

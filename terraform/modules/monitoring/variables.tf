@@ -38,10 +38,10 @@ variable "vector_store_engine" {
   }
 }
 
-variable "qdrant_instance_id" {
-  description = "qdrant only: the Qdrant node's instance id for its status-check alarm (required with qdrant)."
-  type        = string
-  default     = ""
+variable "qdrant_instance_ids" {
+  description = "qdrant only: the Qdrant nodes' instance ids in node order; each gets a status-check and a data-volume alarm."
+  type        = list(string)
+  default     = []
 }
 
 variable "kv_replication_group_id" {

@@ -1,6 +1,6 @@
 output "endpoint" {
-  description = "Internal vector store connection endpoint: http://<ip>:6333 for Qdrant, <host>:5432 for pgvector."
-  value       = local.is_qdrant ? "http://${aws_instance.qdrant[0].private_ip}:${local.qdrant_http_port}" : aws_db_instance.pgvector[0].endpoint
+  description = "Internal vector store connection endpoint: http://<load balancer or node>:6333 for Qdrant, <host>:5432 for pgvector."
+  value       = local.is_qdrant ? "http://${local.qdrant_clustered ? aws_lb.qdrant[0].dns_name : aws_instance.qdrant[0].private_ip}:${local.qdrant_http_port}" : aws_db_instance.pgvector[0].endpoint
   sensitive   = true
 }
 
@@ -25,11 +25,21 @@ output "database_arn" {
 }
 
 output "qdrant_instance_ids" {
-  description = "Instance ids of the Qdrant nodes, for the off-hours schedule (empty with pgvector)."
+  description = "Instance ids of the Qdrant nodes in node order (alarms, off-hours schedules); empty with pgvector."
   value       = aws_instance.qdrant[*].id
 }
 
-output "qdrant_instance_id" {
-  description = "Instance id of the Qdrant node, for its status-check alarm (empty with pgvector)."
-  value       = local.is_qdrant ? aws_instance.qdrant[0].id : ""
+output "qdrant_instance_arns" {
+  description = "Instance ARNs of the Qdrant nodes in node order; empty with pgvector."
+  value       = aws_instance.qdrant[*].arn
+}
+
+output "backup_resource_arns" {
+  description = "ARNs of every data volume and database the store keeps its data on: what AWS Backup must cover."
+  value       = local.is_qdrant ? aws_ebs_volume.qdrant_data[*].arn : [aws_db_instance.pgvector[0].arn]
+}
+
+output "qdrant_snapshot_bucket" {
+  description = "S3 bucket the Qdrant nodes upload their daily snapshots to (empty with pgvector)."
+  value       = local.is_qdrant ? aws_s3_bucket.qdrant_snapshots[0].bucket : ""
 }

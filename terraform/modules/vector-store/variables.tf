@@ -155,3 +155,25 @@ variable "ubuntu_ami_release" {
     error_message = "ubuntu_ami_release must be empty (the newest image) or a Canonical release serial such as 20250610 or 20250610.1 (the date in the AMI name)."
   }
 }
+
+variable "qdrant_node_count" {
+  description = "Qdrant nodes, 1 or an odd number from 3 to 9; more than 1 runs Qdrant's distributed mode, one node per private subnet and zone, behind an internal Network Load Balancer."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 9], var.qdrant_node_count)
+    error_message = "qdrant_node_count must be 1, 3, 5, 7 or 9 (1 = a single node; Qdrant's consensus needs a majority, so a cluster has an odd number of nodes and 2 would survive no loss)."
+  }
+}
+
+variable "data_kms_key_arn" {
+  description = "Customer-managed KMS key for the Qdrant data and root volumes, the database and the snapshot bucket (prod); empty = the AWS-managed keys."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.data_kms_key_arn == "" || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+$", var.data_kms_key_arn))
+    error_message = "data_kms_key_arn must be empty or a KMS key ARN."
+  }
+}

@@ -12,7 +12,7 @@ export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 export const TERRAFORM_ROOT = path.join(REPO_ROOT, "terraform");
 /** The one composition root every environment applies (terraform/scripts/tf.sh). */
 export const ROOT_MODULE_DIR = path.join(TERRAFORM_ROOT, "stack");
-export const MODULE_NAMES = ["networking", "memory-spine", "vector-store", "kv-store", "secrets", "monitoring", "offhours-schedule"] as const;
+export const MODULE_NAMES = ["networking", "memory-spine", "vector-store", "kv-store", "secrets", "monitoring", "data-key", "backup", "offhours-schedule"] as const;
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 

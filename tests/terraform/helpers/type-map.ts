@@ -12,6 +12,8 @@ export const COMPONENT_MODULES: Record<string, string> = {
     "memory-spine:secrets:VaultSecrets": "secrets",
     "memory-spine:monitoring:Monitoring": "monitoring",
     "memory-spine:schedule:OffHoursSchedule": "offhours-schedule",
+    "memory-spine:security:DataKey": "data-key",
+    "memory-spine:backup:Backups": "backup",
 };
 
 /**
@@ -90,4 +92,11 @@ export const TERRAFORM_TYPES: Record<string, string> = {
     "aws:amp/alertManagerDefinition:AlertManagerDefinition": "aws_prometheus_alert_manager_definition",
     "aws:grafana/workspace:Workspace": "aws_grafana_workspace",
     "aws:budgets/budget:Budget": "aws_budgets_budget",
+    "aws:route53/zone:Zone": "aws_route53_zone",
+    "aws:lb/targetGroupAttachment:TargetGroupAttachment": "aws_lb_target_group_attachment",
+    "aws:backup/vault:Vault": "aws_backup_vault",
+    "aws:backup/plan:Plan": "aws_backup_plan",
+    "aws:backup/selection:Selection": "aws_backup_selection",
+    "aws:cloudwatch/eventRule:EventRule": "aws_cloudwatch_event_rule",
+    "aws:cloudwatch/eventTarget:EventTarget": "aws_cloudwatch_event_target",
 };

@@ -23,7 +23,7 @@ variables {
   autoscaling_group_name   = "memspine"
   node_role_name           = "memspine-node"
   vector_store_engine      = "qdrant"
-  qdrant_instance_id       = "i-0123456789abcdef0"
+  qdrant_instance_ids      = ["i-0123456789abcdef0"]
 }
 
 run "prod" {

@@ -40,7 +40,7 @@ variables {
   target_group_arn_suffix  = "targetgroup/memspine/0123456789abcdef"
   autoscaling_group_name   = "memspine"
   node_role_name           = "memspine-node"
-  qdrant_instance_id       = "i-0123456789abcdef0"
+  qdrant_instance_ids      = ["i-0123456789abcdef0"]
 }
 
 run "dev" {
@@ -113,8 +113,8 @@ run "staging" {
   }
 
   assert {
-    condition     = toset(keys(aws_cloudwatch_metric_alarm.this)) == toset(["target-5xx", "elb-5xx", "unhealthy-hosts", "p95-latency", "cpu-high", "qdrant-status-check", "qdrant-disk-used"])
-    error_message = "With Qdrant the common alarms and Qdrant's own are created, none of the database's."
+    condition     = toset([for k in keys(aws_cloudwatch_metric_alarm.this) : k if !startswith(k, "kv-")]) == toset(["target-5xx", "elb-5xx", "unhealthy-hosts", "p95-latency", "cpu-high"]) && length(aws_cloudwatch_metric_alarm.qdrant_status_check) == 1 && length(aws_cloudwatch_metric_alarm.qdrant_disk_used) == 1
+    error_message = "With Qdrant the common alarms and the one node's own are created, none of the database's."
   }
 
   assert {
@@ -123,8 +123,8 @@ run "staging" {
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.this["qdrant-disk-used"].threshold == 80 && aws_cloudwatch_metric_alarm.this["qdrant-disk-used"].namespace == "MemorySpine/Qdrant"
-    error_message = "Qdrant's data volume alarms at 80 % on the metric the node publishes."
+    condition     = aws_cloudwatch_metric_alarm.qdrant_disk_used[0].threshold == 80 && aws_cloudwatch_metric_alarm.qdrant_disk_used[0].namespace == "MemorySpine/Qdrant" && aws_cloudwatch_metric_alarm.qdrant_disk_used[0].dimensions["Node"] == "qdrant-0" && aws_cloudwatch_metric_alarm.qdrant_disk_used[0].dimensions["Environment"] == "staging"
+    error_message = "Qdrant's data volume alarms at 80 % on the metric the node publishes, per node."
   }
 
   assert {
@@ -146,7 +146,13 @@ run "prod" {
     enable_grafana           = true
     kv_replicas              = 2
     monthly_budget_usd       = 6000
+    qdrant_instance_ids      = ["i-0123456789abcdef0", "i-0123456789abcdef1", "i-0123456789abcdef2"]
     tags                     = { Environment = "prod", Team = "platform-engineering", CostCenter = "infrastructure", Compliance = "soc2" }
+  }
+
+  assert {
+    condition     = join(",", [for a in aws_cloudwatch_metric_alarm.qdrant_status_check : a.dimensions.InstanceId]) == join(",", var.qdrant_instance_ids) && [for a in aws_cloudwatch_metric_alarm.qdrant_disk_used : a.alarm_name] == ["memspine-prod-qdrant-0-disk-used", "memspine-prod-qdrant-1-disk-used", "memspine-prod-qdrant-2-disk-used"]
+    error_message = "Each of prod's three Qdrant nodes has its own status-check and data-volume alarm."
   }
 
   assert {

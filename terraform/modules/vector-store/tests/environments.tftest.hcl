@@ -25,6 +25,20 @@ override_data {
   values = { availability_zone = "us-east-1a" }
 }
 
+# Ids and generated names are known only after apply; fixed at plan time so that the boot
+# scripts that carry them render and can be checked.
+override_resource {
+  target          = aws_ebs_volume.qdrant_data
+  override_during = plan
+  values          = { id = "vol-0123456789abcdef0", arn = "arn:aws:ec2:us-east-1:123456789012:volume/vol-0123456789abcdef0" }
+}
+
+override_resource {
+  target          = aws_s3_bucket.qdrant_snapshots
+  override_during = plan
+  values          = { id = "memspine-qdrant-snapshots-0123", bucket = "memspine-qdrant-snapshots-0123", arn = "arn:aws:s3:::memspine-qdrant-snapshots-0123" }
+}
+
 variables {
   vpc_id                 = "vpc-0123456789abcdef0"
   private_subnet_ids     = ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"]
@@ -111,6 +125,21 @@ run "staging" {
     condition     = toset(keys(aws_vpc_security_group_ingress_rule.store_from_nodes)) == toset(["6333", "6334"])
     error_message = "Qdrant admits its HTTP and gRPC ports from the API nodes only."
   }
+
+  assert {
+    condition     = length(aws_lb.qdrant) == 0 && length(aws_route53_zone.qdrant_peers) == 0 && length(aws_vpc_security_group_ingress_rule.qdrant_peers) == 0
+    error_message = "A single node has no balancer, no peer zone and no peer port."
+  }
+
+  assert {
+    condition     = local.qdrant_peer_uris == "" && !local.qdrant_clustered
+    error_message = "A single node runs outside cluster mode."
+  }
+
+  assert {
+    condition     = [for r in aws_s3_bucket_lifecycle_configuration.qdrant_snapshots[0].rule : [r.filter[0].prefix, r.expiration[0].days]] == [["daily/", 7]]
+    error_message = "staging keeps daily Qdrant snapshots for 7 days."
+  }
 }
 
 run "prod" {
@@ -119,12 +148,50 @@ run "prod" {
   variables {
     environment         = "prod"
     vector_store_engine = "qdrant"
+    qdrant_node_count   = 3
+    private_subnet_ids  = ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2", "subnet-0bbbbbbbbbbbbbbb3"]
+    data_kms_key_arn    = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"
     tags                = { Environment = "prod", Team = "platform-engineering", CostCenter = "infrastructure", Compliance = "soc2" }
   }
 
   assert {
-    condition     = aws_ebs_volume.qdrant_data[0].final_snapshot
-    error_message = "In prod the Qdrant data volume takes a final snapshot before any deletion."
+    condition     = alltrue([for v in aws_ebs_volume.qdrant_data : v.final_snapshot && v.kms_key_id == var.data_kms_key_arn])
+    error_message = "In prod every Qdrant data volume uses the data key and takes a final snapshot before any deletion."
+  }
+
+  assert {
+    condition     = length(aws_instance.qdrant) == 3 && length(aws_volume_attachment.qdrant_data) == 3 && join(",", [for i in aws_instance.qdrant : i.subnet_id]) == join(",", var.private_subnet_ids)
+    error_message = "prod runs three Qdrant nodes, one per private subnet (zone), each with its own volume."
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.qdrant_peers[0].from_port == 6335 && aws_vpc_security_group_egress_rule.qdrant_peers[0].to_port == 6335 && length(aws_vpc_security_group_ingress_rule.store_from_nodes) == 0
+    error_message = "Peers talk on 6335 within their own group; the API nodes reach the cluster through its balancer only."
+  }
+
+  assert {
+    condition     = aws_lb.qdrant[0].load_balancer_type == "network" && aws_lb.qdrant[0].internal && aws_lb.qdrant[0].enable_cross_zone_load_balancing && aws_lb.qdrant[0].enable_deletion_protection && length(aws_lb_target_group_attachment.qdrant) == 6
+    error_message = "One internal, cross-zone NLB over HTTP and gRPC of every node, protected in prod."
+  }
+
+  assert {
+    condition     = aws_lb_target_group.qdrant["grpc"].health_check[0].path == "/readyz" && aws_lb_target_group.qdrant["grpc"].health_check[0].port == "6333" && aws_vpc_security_group_ingress_rule.qdrant_lb_from_nodes["http"].referenced_security_group_id == var.node_security_group_id
+    error_message = "Both target groups probe /readyz on 6333; the balancer admits the API nodes only."
+  }
+
+  assert {
+    condition     = [for r in aws_route53_record.qdrant_peer : r.name] == ["node-0.qdrant.memspine-prod.internal", "node-1.qdrant.memspine-prod.internal", "node-2.qdrant.memspine-prod.internal"]
+    error_message = "Every node has a stable peer name in the private zone."
+  }
+
+  assert {
+    condition     = local.qdrant_peer_uris == "http://node-0.qdrant.memspine-prod.internal:6335 http://node-1.qdrant.memspine-prod.internal:6335 http://node-2.qdrant.memspine-prod.internal:6335" && local.qdrant_user_data.replication_factor == "2" && local.qdrant_user_data.write_consistency_factor == "1"
+    error_message = "Every node's boot script gets every peer's stable URI and the collection defaults."
+  }
+
+  assert {
+    condition     = [for r in aws_s3_bucket_lifecycle_configuration.qdrant_snapshots[0].rule : [r.filter[0].prefix, r.expiration[0].days]] == [["daily/", 35], ["monthly/", 365]]
+    error_message = "prod keeps daily Qdrant snapshots for 35 days and monthly ones for a year."
   }
 }
 
