@@ -7,6 +7,7 @@ import { parse, stringify } from "yaml";
 import { loadPolicyPackConfig, startPolicyPack, PolicyPackClient, PolicyViolation } from "../tools/analyzer/client";
 import { runProgram } from "../tools/lib/mock-runtime";
 import { plan, renderPlan, PlanResult } from "../tools/plan/plan";
+import { countByAction, displayType, renderSummary, renderTree, stackResource, TreeResource } from "../tools/plan/tree";
 import { SHIPPED_STACKS } from "./support/stacks";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -49,6 +50,13 @@ describe("offline plan (real program under mocks, real policy pack over the anal
             expect(result.costEstimate?.unpriced).to.deep.equal([]);
             const text = renderPlan(result);
             expect(text).to.contain("memory-spine:cluster:MemorySpineCluster");
+            // Read as `pulumi preview` is read: every resource plus the stack is a create, nothing a delete.
+            const treeLines = text.split("\n").filter((l) => / (├─|└─) /.test(l) || l.includes("pulumi:pulumi:Stack"));
+            expect(treeLines).to.have.lengthOf(result.resources.length + 1);
+            expect(treeLines.every((l) => l.startsWith(" +   ") && l.endsWith(" create")), treeLines.join("\n")).to.equal(true);
+            expect(text).to.not.match(/^ *- /m);
+            expect(result.summary).to.deep.equal({ create: result.resources.length + 1 });
+            expect(text).to.contain(`Resources:\n    + ${result.resources.length + 1} to create\n`);
             expect(text).to.contain("Cost estimate");
             expect(text).to.contain("Result: PASSED");
         });
@@ -135,6 +143,9 @@ describe("npm run plan (the command itself)", () => {
         expect(run.status, run.stderr).to.equal(1);
         const result = JSON.parse(run.stdout) as PlanResult;
         expect(result.stack).to.equal("cli-noteam");
+        expect(result.project).to.equal("memory-spine");
+        expect(result.resources.every((r) => r.action === "create")).to.equal(true);
+        expect(result.summary).to.deep.equal({ create: result.resources.length + 1 });
         expect(result.violations.some((v) => v.policyName === "required-tags" && v.enforcementLevel === "mandatory")).to.equal(true);
     });
 
@@ -142,6 +153,45 @@ describe("npm run plan (the command itself)", () => {
         const out = npmRunPlan(["--stak", "dev"]);
         expect(out.status).to.equal(2);
         expect(out.stderr).to.contain("unknown argument --stak");
+    });
+});
+
+describe("plan output: the resource tree as pulumi preview draws it", () => {
+    const project = "memory-spine";
+    const urn = (type: string, name: string) => `urn:pulumi:dev::${project}::${type}::${name}`;
+    const network: TreeResource = { urn: urn("memory-spine:network:Networking", "network"), type: "memory-spine:network:Networking", name: "network" };
+    const vpc: TreeResource = { urn: urn("aws:ec2/vpc:Vpc", "vpc"), type: "aws:ec2/vpc:Vpc", name: "vpc", parent: network.urn };
+    const subnet: TreeResource = { urn: urn("aws:ec2/subnet:Subnet", "subnet-a"), type: "aws:ec2/subnet:Subnet", name: "subnet-a", parent: network.urn };
+    const routeTable: TreeResource = { urn: urn("aws:ec2/routeTable:RouteTable", "private"), type: "aws:ec2/routeTable:RouteTable", name: "private", parent: subnet.urn };
+    const topic: TreeResource = { urn: urn("aws:sns/topic:Topic", "alerts"), type: "aws:sns/topic:Topic", name: "alerts" };
+
+    it("draws components as a tree under the stack with + for each create and ├─ └─ │ for the branches", () => {
+        const lines = renderTree(stackResource(project, "dev"), [topic, vpc, routeTable, subnet, network]);
+        expect(lines).to.deep.equal([
+            "     Type                                Name              Plan",
+            " +   pulumi:pulumi:Stack                 memory-spine-dev  create",
+            " +   ├─ memory-spine:network:Networking  network           create",
+            " +   │  ├─ aws:ec2:Subnet                subnet-a          create",
+            " +   │  │  └─ aws:ec2:RouteTable         private           create",
+            " +   │  └─ aws:ec2:Vpc                   vpc               create",
+            " +   └─ aws:sns:Topic                    alerts            create",
+        ]);
+    });
+
+    it("counts by action like pulumi preview, the stack included, and names other actions by their symbol", () => {
+        const resources = [stackResource(project, "dev"), network, vpc, subnet];
+        expect(renderSummary(countByAction(resources))).to.deep.equal(["Resources:", "    + 4 to create"]);
+        const mixed = renderSummary(countByAction([...resources, { ...topic, action: "delete" }, { ...routeTable, action: "update" }, { ...vpc, action: "same" }]));
+        expect(mixed).to.deep.equal(["Resources:", "    + 4 to create", "    ~ 1 to update", "    - 1 to delete", "      1 unchanged"]);
+    });
+
+    it("shows types as Pulumi does: a module path that repeats the name is dropped, others are kept", () => {
+        expect(displayType("aws:ec2/vpc:Vpc")).to.equal("aws:ec2:Vpc");
+        expect(displayType("aws:lb/targetGroup:TargetGroup")).to.equal("aws:lb:TargetGroup");
+        expect(displayType("vault:index/mount:Mount")).to.equal("vault:index:Mount");
+        expect(displayType("aws:ec2/vpc:SomethingElse")).to.equal("aws:ec2/vpc:SomethingElse");
+        expect(displayType("pulumi:providers:vault")).to.equal("pulumi:providers:vault");
+        expect(displayType("memory-spine:network:Networking")).to.equal("memory-spine:network:Networking");
     });
 });
 
