@@ -104,7 +104,7 @@ describe("GitHub workflows", function () {
                     try {
                         execFileSync("shellcheck", ["-s", "bash", "-e", "SC2129", "-"], { input: script, stdio: "pipe" });
                     } catch (error) {
-                        throw new Error(`${file} ${jobName} step ${i}: ${(error as { stdout?: Buffer }).stdout?.toString()}`);
+                        throw new Error(`${file} ${jobName} step ${i}: ${(error as { stdout?: Buffer }).stdout?.toString()}`, { cause: error });
                     }
                 }
             }

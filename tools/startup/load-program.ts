@@ -8,6 +8,7 @@ import { runProgram } from "../lib/mock-runtime";
 // As the language host's entry (@pulumi/pulumi/cmd/run) does first: stack traces, and so the
 // resources' source positions, are mapped through the sources' maps.
 const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a side-effect module resolved from the SDK's own dependencies
 require(require.resolve("source-map-support/register", { paths: [sdkDir] }));
 
 const stack = process.argv[2] ?? "prod";
