@@ -212,7 +212,7 @@ const INSTANCE_TYPE_PATTERN = /^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\.(nano|micro|smal
 const CRON_FIELD_PATTERN = /^(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/[0-9]+)?(,(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/[0-9]+)?)*$/;
 const HOSTNAME_PATTERN = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const CERTIFICATE_ARN_PATTERN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[0-9a-f-]{36}$/;
-const IMAGE_PATTERN = /^[a-z0-9][a-z0-9._\/:-]*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[0-9a-f]{64})$/;
+const IMAGE_PATTERN = /^[a-z0-9][a-z0-9._/:-]*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[0-9a-f]{64})$/;
 /** Canonical names its AMIs `...-server-<serial>`; the serial is a build date, sometimes with a point release. */
 const UBUNTU_RELEASE_PATTERN = /^[0-9]{8}(\.[0-9]{1,2})?$/;
 
@@ -228,7 +228,9 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string> =
     };
     const text = (key: keyof typeof CONFIG_DEFAULTS): string => {
         const value = raw[key];
-        return value === undefined ? String(CONFIG_DEFAULTS[key]) : value.trim();
+        const fallback = CONFIG_DEFAULTS[key];
+        // A list or map default reads as the JSON a stack file would hold, never "[object Object]".
+        return value === undefined ? (typeof fallback === "object" ? JSON.stringify(fallback) : String(fallback)) : value.trim();
     };
 
     for (const key of Object.keys(raw)) {

@@ -7,7 +7,8 @@ import { parse, stringify } from "yaml";
 import { loadPolicyPackConfig, startPolicyPack, PolicyPackClient, PolicyViolation } from "../tools/analyzer/client";
 import { runProgram } from "../tools/lib/mock-runtime";
 import { plan, renderPlan, PlanResult } from "../tools/plan/plan";
-import { SHIPPED_STACKS } from "./support/stacks";
+import { countByAction, displayType, renderSummary, renderTree, stackResource, TreeResource } from "../tools/plan/tree";
+import { SHIPPED_STACKS, shippedStack } from "./support/stacks";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -38,10 +39,18 @@ describe("offline plan (real program under mocks, real policy pack over the anal
     after(async () => {
         await pack.close();
     });
+    // A shipped stack's plan is deterministic: tests that only read it share one run per stack.
+    const shippedPlans = new Map<string, Promise<PlanResult>>();
+    const shippedPlan = (stack: string): Promise<PlanResult> => {
+        if (!shippedPlans.has(stack)) {
+            shippedPlans.set(stack, plan({ stack, pack }));
+        }
+        return shippedPlans.get(stack) as Promise<PlanResult>;
+    };
 
     for (const stack of SHIPPED_STACKS) {
         it(`${stack}: no mandatory violation, every resource analysed, a cost estimate`, async () => {
-            const result = await plan({ stack, pack });
+            const result = await shippedPlan(stack);
             expect(mandatoryPolicies(result), JSON.stringify(result.violations.filter((v) => v.enforcementLevel === "mandatory"), null, 1)).to.deep.equal([]);
             expect(result.exitCode).to.equal(0);
             expect(result.timings.analyses).to.equal(result.resources.length + 1);
@@ -52,6 +61,13 @@ describe("offline plan (real program under mocks, real policy pack over the anal
             expect(result.costEstimate?.unpriced.some((u) => u.item === "AWS Backup storage (recovery points)" && u.byUse === true)).to.equal(stack !== "dev");
             const text = renderPlan(result);
             expect(text).to.contain("memory-spine:cluster:MemorySpineCluster");
+            // Read as `pulumi preview` is read: every resource plus the stack is a create, nothing a delete.
+            const treeLines = text.split("\n").filter((l) => / (├─|└─) /.test(l) || l.includes("pulumi:pulumi:Stack"));
+            expect(treeLines).to.have.lengthOf(result.resources.length + 1);
+            expect(treeLines.every((l) => l.startsWith(" +   ") && l.endsWith(" create")), treeLines.join("\n")).to.equal(true);
+            expect(text).to.not.match(/^ *- /m);
+            expect(result.summary).to.deep.equal({ create: result.resources.length + 1 });
+            expect(text).to.contain(`Resources:\n    + ${result.resources.length + 1} to create\n`);
             expect(text).to.contain("Cost estimate");
             expect(text).to.contain("Result: PASSED");
         });
@@ -66,7 +82,7 @@ describe("offline plan (real program under mocks, real policy pack over the anal
     });
 
     it("dev: the off-hours schedule shows as a saving", async () => {
-        const result = await plan({ stack: "dev", pack });
+        const result = await shippedPlan("dev");
         expect(result.costEstimate?.totals.scheduleSavingMonthlyUsd).to.be.greaterThan(0);
         expect(result.costEstimate?.totals.withScheduleMonthlyUsd).to.be.lessThan(result.costEstimate?.totals.desiredMonthlyUsd ?? 0);
     });
@@ -93,8 +109,8 @@ describe("offline plan (real program under mocks, real policy pack over the anal
     });
 
     it("prod: analysing while the program runs gives the verdicts of analysing after it", async () => {
-        const streamed = await plan({ stack: "prod", pack });
-        const run = await runProgram({ stack: "prod" });
+        const streamed = await shippedPlan("prod");
+        const run = await shippedStack("prod");
         await pack.configure(loadPolicyPackConfig(path.join(ROOT, "policy-pack", "config", "prod.json")));
         await pack.configureStack({ stack: "prod", project: "memory-spine", dryRun: true, config: run.config.values });
         const afterwards = [
@@ -146,6 +162,9 @@ describe("npm run plan (the command itself)", () => {
         expect(run.status, run.stderr).to.equal(1);
         const result = JSON.parse(run.stdout) as PlanResult;
         expect(result.stack).to.equal("cli-noteam");
+        expect(result.project).to.equal("memory-spine");
+        expect(result.resources.every((r) => r.action === "create")).to.equal(true);
+        expect(result.summary).to.deep.equal({ create: result.resources.length + 1 });
         expect(result.violations.some((v) => v.policyName === "required-tags" && v.enforcementLevel === "mandatory")).to.equal(true);
     });
 
@@ -153,6 +172,45 @@ describe("npm run plan (the command itself)", () => {
         const out = npmRunPlan(["--stak", "dev"]);
         expect(out.status).to.equal(2);
         expect(out.stderr).to.contain("unknown argument --stak");
+    });
+});
+
+describe("plan output: the resource tree as pulumi preview draws it", () => {
+    const project = "memory-spine";
+    const urn = (type: string, name: string) => `urn:pulumi:dev::${project}::${type}::${name}`;
+    const network: TreeResource = { urn: urn("memory-spine:network:Networking", "network"), type: "memory-spine:network:Networking", name: "network" };
+    const vpc: TreeResource = { urn: urn("aws:ec2/vpc:Vpc", "vpc"), type: "aws:ec2/vpc:Vpc", name: "vpc", parent: network.urn };
+    const subnet: TreeResource = { urn: urn("aws:ec2/subnet:Subnet", "subnet-a"), type: "aws:ec2/subnet:Subnet", name: "subnet-a", parent: network.urn };
+    const routeTable: TreeResource = { urn: urn("aws:ec2/routeTable:RouteTable", "private"), type: "aws:ec2/routeTable:RouteTable", name: "private", parent: subnet.urn };
+    const topic: TreeResource = { urn: urn("aws:sns/topic:Topic", "alerts"), type: "aws:sns/topic:Topic", name: "alerts" };
+
+    it("draws components as a tree under the stack with + for each create and ├─ └─ │ for the branches", () => {
+        const lines = renderTree(stackResource(project, "dev"), [topic, vpc, routeTable, subnet, network]);
+        expect(lines).to.deep.equal([
+            "     Type                                Name              Plan",
+            " +   pulumi:pulumi:Stack                 memory-spine-dev  create",
+            " +   ├─ memory-spine:network:Networking  network           create",
+            " +   │  ├─ aws:ec2:Subnet                subnet-a          create",
+            " +   │  │  └─ aws:ec2:RouteTable         private           create",
+            " +   │  └─ aws:ec2:Vpc                   vpc               create",
+            " +   └─ aws:sns:Topic                    alerts            create",
+        ]);
+    });
+
+    it("counts by action like pulumi preview, the stack included, and names other actions by their symbol", () => {
+        const resources = [stackResource(project, "dev"), network, vpc, subnet];
+        expect(renderSummary(countByAction(resources))).to.deep.equal(["Resources:", "    + 4 to create"]);
+        const mixed = renderSummary(countByAction([...resources, { ...topic, action: "delete" }, { ...routeTable, action: "update" }, { ...vpc, action: "same" }]));
+        expect(mixed).to.deep.equal(["Resources:", "    + 4 to create", "    ~ 1 to update", "    - 1 to delete", "      1 unchanged"]);
+    });
+
+    it("shows types as Pulumi does: a module path that repeats the name is dropped, others are kept", () => {
+        expect(displayType("aws:ec2/vpc:Vpc")).to.equal("aws:ec2:Vpc");
+        expect(displayType("aws:lb/targetGroup:TargetGroup")).to.equal("aws:lb:TargetGroup");
+        expect(displayType("vault:index/mount:Mount")).to.equal("vault:index:Mount");
+        expect(displayType("aws:ec2/vpc:SomethingElse")).to.equal("aws:ec2/vpc:SomethingElse");
+        expect(displayType("pulumi:providers:vault")).to.equal("pulumi:providers:vault");
+        expect(displayType("memory-spine:network:Networking")).to.equal("memory-spine:network:Networking");
     });
 });
 
@@ -184,16 +242,16 @@ describe("plan start-up: what keeps it fast must not change what it does", () =>
         expect(Error.stackTraceLimit).to.equal(before);
     });
 
-    it("defer-closure-deps: the SDK loads without TypeScript or arborist, and function serialization still works", () => {
+    it("defer-closure-deps: the SDK loads without TypeScript, and function serialization still works", () => {
         const script = `
             const loaded = (name) => Object.keys(require.cache).some((f) => f.includes("/node_modules/" + name + "/"));
             const pulumi = require("@pulumi/pulumi");
-            const atStart = { typescript: loaded("typescript"), arborist: loaded("@npmcli/arborist") };
+            const atStart = { typescript: loaded("typescript") };
             pulumi.runtime.serializeFunction(() => 42).then((s) => {
                 console.log(JSON.stringify({ atStart, serialized: s.text.includes("42"), typescriptAfter: loaded("typescript") }));
             });`;
         const out = spawnSync(process.execPath, ["-r", "./tools/lib/defer-closure-deps.js", "-e", script], { cwd: ROOT, encoding: "utf8" });
         expect(out.status, out.stderr).to.equal(0);
-        expect(JSON.parse(out.stdout)).to.deep.equal({ atStart: { typescript: false, arborist: false }, serialized: true, typescriptAfter: true });
+        expect(JSON.parse(out.stdout)).to.deep.equal({ atStart: { typescript: false }, serialized: true, typescriptAfter: true });
     });
 });

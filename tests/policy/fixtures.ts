@@ -301,13 +301,13 @@ export function envConfig(env: Env): PolicyPackConfigFile {
  */
 export function usePack(): { get(): PolicyPackClient } {
     let pack: PolicyPackClient | undefined;
-    let startError: unknown;
+    let startError: Error | undefined;
     const starting = startPolicyPack().then(
         (p) => {
             pack = p;
         },
         (e: unknown) => {
-            startError = e;
+            startError = e instanceof Error ? e : new Error(String(e));
         },
     );
     before(async function () {

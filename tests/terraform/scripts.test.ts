@@ -7,7 +7,7 @@ import { parse } from "@cdktf/hcl2json";
 import { renderTemplate, shellQuote, templateVariables } from "./helpers/template";
 import { bashSyntax, shellcheck } from "../../tools/check/shell";
 import { requireTool, debianPackage } from "../support/tools";
-import { HclBody, REPO_ROOT, TERRAFORM_ROOT, firstBlock, isHclBody, loadTerraform } from "./helpers/terraform";
+import { HclBody, REPO_ROOT, TERRAFORM_ROOT, firstBlock, hclText, isHclBody, loadTerraform } from "./helpers/terraform";
 import { renderTemplate as renderPulumiTemplate } from "../../components/user-data";
 import { QDRANT_DISK_METRIC } from "../../components/qdrant-metrics";
 
@@ -339,7 +339,7 @@ describe("terraform: scripts and boot templates", function () {
 
         it("declares its shared module, whose file exists and defines the function the policies call", function () {
             expect([...modules.keys()]).to.deep.equal(["instance_types"]);
-            const source = String(modules.get("instance_types")?.source);
+            const source = hclText(modules.get("instance_types")?.source);
             expect(source).to.equal("./modules/instance-types.sentinel");
             const text = fs.readFileSync(path.join(POLICY_DIR, source), "utf8");
             expectWellFormed("instance_types", text);

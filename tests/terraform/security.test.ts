@@ -16,6 +16,7 @@ import {
     requireModule,
     requireResource,
     stringsIn,
+    hclText,
 } from "./helpers/terraform";
 import { FLOW_LOG_RETENTION_DAYS } from "../../components/vpc-flow-logs";
 
@@ -300,7 +301,7 @@ describe("terraform: security and reliability settings", function () {
             const mount = requireResource(secrets, "vault_mount.provider_keys");
             expect(mount).to.include({ type: "kv", path: "${var.kv_mount_path}" });
             expect(mount.options).to.deep.equal({ version: "2" });
-            const policy = String(requireResource(secrets, "vault_policy.memory_spine").policy);
+            const policy = hclText(requireResource(secrets, "vault_policy.memory_spine").policy);
             expect(policy).to.contain('path "${vault_mount.provider_keys.path}/data/${var.environment}/*" {\n  capabilities = ["read"]\n}');
             expect(policy).to.contain('path "${vault_mount.provider_keys.path}/metadata/${var.environment}/*" {\n  capabilities = ["list"]\n}');
             expect(policy, "no path may be written out by hand").to.not.match(/path "secret\//);
@@ -310,7 +311,7 @@ describe("terraform: security and reliability settings", function () {
             const openai = requireResource(secrets, "vault_kv_secret_v2.openai");
             expect(openai.count).to.equal('${nonsensitive(var.openai_api_key != "") ? 1 : 0}');
             expect(openai.data_json, "data_json would store the key in state").to.equal(undefined);
-            expect(String(openai.data_json_wo)).to.contain("api_key").and.contain("organization_id").and.contain('timeadd(timestamp(), "${var.rotation_period_hours}h")');
+            expect(hclText(openai.data_json_wo)).to.contain("api_key").and.contain("organization_id").and.contain('timeadd(timestamp(), "${var.rotation_period_hours}h")');
             expect(openai.data_json_wo_version).to.equal("${var.openai_secret_version}");
             expect(openai.disable_read).to.equal(true);
             expect(openai.name).to.equal("${var.environment}/openai");

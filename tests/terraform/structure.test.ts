@@ -19,6 +19,7 @@ import {
     moduleSourceDir,
     typeOf,
     walkFiles,
+    hclText,
 } from "./helpers/terraform";
 import { templateVariables } from "./helpers/template";
 
@@ -170,7 +171,7 @@ describe("terraform: files and structure", function () {
             for (const [name, call] of caller.moduleCalls) {
                 calls += 1;
                 const target = tree.byDir.get(moduleSourceDir(caller, call) ?? "");
-                expect(target, `${caller.dir}: module ${name} source ${String(call.source)}`).to.not.equal(undefined);
+                expect(target, `${caller.dir}: module ${name} source ${hclText(call.source)}`).to.not.equal(undefined);
                 if (!target) {
                     continue;
                 }

@@ -326,7 +326,7 @@ export class PolicyPackClient {
             return await call(fn, req);
         } catch (e) {
             if (this.child.exitCode !== null || this.child.signalCode !== null) {
-                throw new Error(`${(e as Error).message}\npolicy pack process ended (code ${this.child.exitCode}, signal ${this.child.signalCode}):\n${this.stderr()}`);
+                throw new Error(`${(e as Error).message}\npolicy pack process ended (code ${this.child.exitCode}, signal ${this.child.signalCode}):\n${this.stderr()}`, { cause: e });
             }
             throw e;
         }
@@ -346,7 +346,7 @@ export class PolicyPackClient {
         res.getInitialconfigMap().forEach((v, k) => {
             initialConfig[k] = {
                 enforcementLevel: LEVEL_FROM_PB[v.getEnforcementlevel()] ?? "advisory",
-                properties: (v.getProperties()?.toJavaScript() ?? {}) as JsonObject,
+                properties: (v.getProperties()?.toJavaScript() ?? {}),
             };
         });
         this.info = {
@@ -367,7 +367,7 @@ export class PolicyPackClient {
                     ...(schema
                         ? {
                               configSchema: {
-                                  properties: (schema.getProperties()?.toJavaScript() ?? {}) as JsonObject,
+                                  properties: (schema.getProperties()?.toJavaScript() ?? {}),
                                   required: schema.getRequiredList(),
                               },
                           }

@@ -83,7 +83,7 @@ export function parsePolicyPackConfig(config: unknown, origin = "policy pack con
                 errors.push(`${policy}: enforcementLevel ${JSON.stringify(enforcementLevel)} is not one of ${ENFORCEMENT_LEVELS.join(", ")}`);
                 continue;
             }
-            result.set(policy, { enforcementLevel: enforcementLevel as EnforcementLevel | undefined, properties });
+            result.set(policy, { enforcementLevel: enforcementLevel, properties });
         } else {
             errors.push(`${policy}: ${JSON.stringify(value)} is not a valid value; must be a string or object`);
         }
@@ -192,7 +192,7 @@ export function validateJsonSchema(value: JsonValue, schema: JsonValue, path: st
             errors.push(`${path}: items must be unique`);
         }
         if (s.items !== undefined && !Array.isArray(s.items)) {
-            value.forEach((item, i) => errors.push(...validateJsonSchema(item, s.items as JsonValue, `${path}[${i}]`)));
+            value.forEach((item, i) => errors.push(...validateJsonSchema(item, s.items, `${path}[${i}]`)));
         }
     }
     if (isObject(value)) {

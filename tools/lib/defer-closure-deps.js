@@ -1,16 +1,16 @@
-// Start-up hook for the developer tools (offline plan, policy pack host, bench): defers two heavy
-// modules that @pulumi/pulumi loads eagerly but only function serialization
-// (`pulumi.runtime.serializeFunction`, "magic lambdas") ever uses: the TypeScript compiler
-// (through @pulumi/pulumi/typescript-shim) and npm's @npmcli/arborist. Together they are about
-// 0.4 s of every process that loads the SDK, and neither the program nor the pack serializes a
-// function. Each is replaced by a proxy that loads the real module on first use, so nothing
-// breaks if one ever is needed; requests from outside @pulumi/pulumi are untouched.
+// Start-up hook for `pulumi preview` (Pulumi.yaml nodeargs) and the developer tools (offline
+// plan, policy pack host, bench): defers the TypeScript compiler, which @pulumi/pulumi loads
+// eagerly (through @pulumi/pulumi/typescript-shim) but only function serialization
+// (`pulumi.runtime.serializeFunction`, "magic lambdas") ever uses. That is about 0.2 s of every
+// process that loads the SDK, and neither the program nor the pack serializes a function. The
+// module is replaced by a proxy that loads the real one on first use, so nothing breaks if it
+// ever is needed; requests from outside @pulumi/pulumi are untouched.
 "use strict";
 const path = require("path");
 const Module = require("module");
 
 const PULUMI_DIR = `${path.sep}node_modules${path.sep}@pulumi${path.sep}pulumi${path.sep}`;
-const DEFERRED = new Set(["../../typescript-shim", "@npmcli/arborist"]);
+const DEFERRED = new Set(["../../typescript-shim"]);
 const proxies = new Map();
 const originalLoad = Module._load;
 

@@ -131,6 +131,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
 
 async function evaluateProgram(projectDir: string, run: ProgramRun): Promise<void> {
     forgetProgramModules(projectDir);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program's path is only known at run time, and it is re-required after forgetProgramModules
     const program = require(path.join(projectDir, "index")) as Record<string, unknown>;
     for (const [name, value] of Object.entries(program)) {
         if (pulumi.Output.isInstance(value)) {

@@ -18,7 +18,7 @@ function hex(name: string, length: number): string {
 function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     const service = type.split(":")[1]?.split("/")[0] ?? "resource";
     const arn = `arn:aws:${service}:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:${name}`;
-    const physicalName = (inputs.name as string | undefined) ?? `${inputs.namePrefix ?? name}${hex(name, 8)}`;
+    const physicalName = (inputs.name as string | undefined) ?? `${(inputs.namePrefix as string | undefined) ?? name}${hex(name, 8)}`;
     const common = { arn, name: physicalName, tagsAll: inputs.tags };
     switch (type) {
         case "aws:ec2/vpc:Vpc":
@@ -63,7 +63,7 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
                 }],
             };
         case "aws:s3/bucket:Bucket":
-            return { ...common, bucket: `${inputs.bucketPrefix ?? name}${hex(name, 12)}`, arn: `arn:aws:s3:::${inputs.bucketPrefix ?? name}${hex(name, 12)}` };
+            return { ...common, bucket: `${(inputs.bucketPrefix as string | undefined) ?? name}${hex(name, 12)}`, arn: `arn:aws:s3:::${(inputs.bucketPrefix as string | undefined) ?? name}${hex(name, 12)}` };
         case "aws:ec2/instance:Instance":
             return { ...common, id: `i-${hex(name, 17)}`, privateIp: "10.0.1.10", privateDns: "ip-10-0-1-10.ec2.internal" };
         case "aws:ebs/volume:Volume":

@@ -64,7 +64,11 @@ async function main(): Promise<number> {
     }
 }
 
-main().then((code) => {
-    // Exit explicitly: the Pulumi runtime may still hold timers after a failed program.
-    process.exit(code);
-});
+// Exit explicitly: the Pulumi runtime may still hold timers after a failed program.
+main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+        console.error(`plan failed: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(EXIT_PROGRAM_ERROR);
+    },
+);

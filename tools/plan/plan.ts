@@ -1,12 +1,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { runProgram, PROJECT_DIR, ProgramRun } from "../lib/mock-runtime";
-import type { RecordedResource } from "../lib/recorded-resource";
 import { loadEngineConfig, projectName, stackFilePath, stackNameOf } from "../lib/stack-config";
 import { loadPolicyPackConfig, startPolicyPack, AnalyzerInfo, PolicyPackClient, StackInfo, PolicyViolation, EnforcementLevel, PolicyPackConfigFile } from "../analyzer/client";
 import type { CostEstimate } from "../../policy-pack/policies/lib/estimate";
 import { ESTIMATE_JSON_PREFIX } from "../../policy-pack/policies/lib/report";
 
+import { countByAction, renderSummary, renderTree, stackResource, PlanAction } from "./tree";
 import { EXIT_CLEAN, EXIT_MANDATORY_VIOLATION, EXIT_PROGRAM_ERROR } from "./exit-codes";
 import { renderUndecided, separateUndecided, UndecidedPolicy } from "./undecided";
 
@@ -29,12 +29,16 @@ export interface PlanOptions {
 
 export interface PlanResult {
     stack: string;
+    project?: string;
     environment?: string;
     exitCode: number;
     /** The program's error (config or apply), when it failed. */
     error?: { name: string; message: string };
     policyPack?: { name: string; version: string; config?: string };
-    resources: { urn: string; type: string; name: string; parent?: string; protect: boolean }[];
+    /** Every resource the program registers; `action` is what a preview would do (no state here: create). */
+    resources: { urn: string; type: string; name: string; parent?: string; protect: boolean; action: PlanAction }[];
+    /** Resources per action as `pulumi preview` counts them: the stack resource included. */
+    summary?: Partial<Record<PlanAction, number>>;
     violations: PolicyViolation[];
     /** First preview: the policies that could not decide a resource (or the stack) without values unknown until apply. */
     firstPreview?: boolean;
@@ -93,9 +97,10 @@ async function planWith(packStarting: Promise<PolicyPackClient>, projectDir: str
     const programEnd = Date.now();
     const result: PlanResult = {
         stack: run.stack,
+        project,
         environment,
         exitCode: EXIT_CLEAN,
-        resources: run.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, protect: r.options.protect === true })),
+        resources: run.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, protect: r.options.protect === true, action: "create" as const })),
         violations: [],
         ...(options.firstPreview ? { firstPreview: true } : {}),
         undecided: [],
@@ -113,6 +118,7 @@ async function planWith(packStarting: Promise<PolicyPackClient>, projectDir: str
     result.undecided.push(...undecided);
     result.timings.analyses = analyses.length + 1;
     result.timings.policyMs = Date.now() - programEnd;
+    result.summary = countByAction([stackResource(project, run.stack), ...result.resources]);
     result.costEstimate = extractEstimate(result.violations);
     result.exitCode = result.violations.some((v) => v.enforcementLevel === "mandatory") ? EXIT_MANDATORY_VIOLATION : EXIT_CLEAN;
     return result;
@@ -165,8 +171,9 @@ export function renderPlan(result: PlanResult, run?: Pick<ProgramRun, "resources
         lines.push("", `${result.error.name === "ConfigError" ? "Configuration error" : "Program error"}:`, result.error.message, "", "Result: FAILED (exit 2)");
         return lines.join("\n");
     }
-    lines.push("", `Resources (${result.resources.length}):`);
-    lines.push(...renderTree(run?.resources ?? result.resources));
+    const root = stackResource(result.project ?? projectName(PROJECT_DIR), result.stack);
+    const resources = run?.resources ?? result.resources;
+    lines.push("", ...renderTree(root, resources), "", ...renderSummary(result.summary ?? countByAction([root, ...resources])));
 
     if (result.policyPack) {
         lines.push("", `Policy pack ${result.policyPack.name} ${result.policyPack.version}${result.policyPack.config ? ` with ${result.policyPack.config}` : ""}:`);
@@ -196,25 +203,6 @@ export function renderPlan(result: PlanResult, run?: Pick<ProgramRun, "resources
     const mandatory = result.violations.filter((v) => v.enforcementLevel === "mandatory").length;
     lines.push("", mandatory === 0 ? "Result: PASSED (no mandatory violations)" : `Result: FAILED (${mandatory} mandatory violation${mandatory === 1 ? "" : "s"}, exit 1)`);
     return lines.join("\n");
-}
-
-function renderTree(resources: readonly Pick<RecordedResource, "urn" | "type" | "name" | "parent">[]): string[] {
-    const children = new Map<string | undefined, typeof resources[number][]>();
-    const known = new Set(resources.map((r) => r.urn));
-    for (const resource of resources) {
-        const parent = resource.parent && known.has(resource.parent) ? resource.parent : undefined;
-        children.set(parent, [...(children.get(parent) ?? []), resource]);
-    }
-    const out: string[] = [];
-    const walk = (parent: string | undefined, depth: number) => {
-        const list = [...(children.get(parent) ?? [])].sort((a, b) => Number(children.has(b.urn)) - Number(children.has(a.urn)) || a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
-        for (const resource of list) {
-            out.push(`${"  ".repeat(depth + 1)}${children.has(resource.urn) ? "+" : "-"} ${resource.type}  ${resource.name}`);
-            walk(resource.urn, depth + 1);
-        }
-    };
-    walk(undefined, 0);
-    return out;
 }
 
 function money(value: number): string {

@@ -7,7 +7,7 @@ export function withDefaults<T extends object>(given: Partial<T> | undefined, de
         for (const key of Object.keys(given) as (keyof T)[]) {
             const value = given[key];
             if (value !== undefined && value !== null) {
-                result[key] = value as T[keyof T];
+                result[key] = value;
             }
         }
     }

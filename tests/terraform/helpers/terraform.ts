@@ -202,7 +202,7 @@ async function referencesOf(expressions: string[], label: string): Promise<Set<s
                     all.add(ref.value);
                 }
             } catch (error) {
-                throw new Error(`${label}: cannot parse expression ${JSON.stringify(expression)}: ${String(error)}`);
+                throw new Error(`${label}: cannot parse expression ${JSON.stringify(expression)}: ${String(error)}`, { cause: error });
             }
         }
         return all;
@@ -298,10 +298,10 @@ async function loadModule(dir: string): Promise<TerraformModule> {
         // Everything but the terraform block (backend settings) may hold expressions.
         const { terraform: _settings, ...rest } = doc;
         void _settings;
-        for (const text of stringsIn(rest as HclBody)) {
+        for (const text of stringsIn(rest)) {
             expressions.push(...interpolations(text));
         }
-        collectDynamicIterators(rest as HclBody, module.iterators);
+        collectDynamicIterators(rest, module.iterators);
     }
     module.references = await referencesOf(expressions, `${module.dir}/*.tf`);
     return module;
@@ -373,4 +373,9 @@ export function expressionText(value: HclValue | undefined): string | undefined 
     }
     const m = /^\$\{([\s\S]*)\}$/.exec(value);
     return m && interpolations(value).length === 1 ? m[1] : value;
+}
+
+/** A value as text for assertions and messages: a string as it is, anything else as JSON (never "[object Object]"). */
+export function hclText(value: HclValue | undefined): string {
+    return typeof value === "string" ? value : JSON.stringify(value);
 }
