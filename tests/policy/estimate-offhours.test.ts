@@ -143,7 +143,7 @@ describe("estimate: fixed monthly prices", () => {
 describe("estimate: the shipped stacks", () => {
     async function estimateOf(stack: "dev" | "staging" | "prod") {
         const run = await shippedStack(stack);
-        const resources = run.resources.map((r) => res(r.type, r.name, plainValue(r.inputs) as Record<string, unknown>, (r.options.propertyDependencies ?? {}) as Record<string, string[]>));
+        const resources = run.resources.map((r) => res(r.type, r.name, plainValue(r.inputs) as Record<string, unknown>, r.options.propertyDependencies ?? {}));
         return estimateMonthlyCost(resources.map((r, i) => ({ ...r, urn: run.resources[i].urn })), prices);
     }
 
