@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { loadTerraform, TerraformTree } from "./helpers/terraform";
+import { hclText, loadTerraform, TerraformTree } from "./helpers/terraform";
 import { BACKUP_RETENTION, BACKUP_SCHEDULES, FAILED_BACKUP_JOB_STATES, snapshotRetention } from "../../components/backup-retention";
 import { CUSTOMER_MANAGED_KEY_ENVIRONMENTS } from "../../components/data-key";
 import { QDRANT_COLLECTION_DEFAULTS, QDRANT_NODE_COUNTS, QDRANT_P2P_PORT, qdrantPeerZone } from "../../components/qdrant-topology";
@@ -44,7 +44,7 @@ describe("terraform parity: Qdrant cluster, backups and keys", function () {
         expect(backup.locals.get("windows")).to.deep.equal({ start_minutes: BACKUP_SCHEDULES.startWindowMinutes, completion_minutes: BACKUP_SCHEDULES.completionWindowMinutes });
         expect(backup.locals.get("failed_job_states")).to.deep.equal([...FAILED_BACKUP_JOB_STATES]);
         const rule = backup.resources.get("aws_cloudwatch_event_rule.backup_failed");
-        const pattern = String(rule?.event_pattern);
+        const pattern = hclText(rule?.event_pattern);
         for (const part of ['source        = ["aws.backup"]', '"detail-type" = ["Backup Job State Change"]', "state = local.failed_job_states", "backupVaultName = [aws_backup_vault.this.name]"]) {
             expect(pattern).to.contain(part);
         }
@@ -83,7 +83,7 @@ describe("terraform parity: Qdrant cluster, backups and keys", function () {
             healthy_threshold: QDRANT_HEALTH_CHECK.healthyThreshold,
             unhealthy_threshold: QDRANT_HEALTH_CHECK.unhealthyThreshold,
         });
-        const snapshots = String(store.locals.get("snapshot_retention"));
+        const snapshots = hclText(store.locals.get("snapshot_retention"));
         for (const env of ENVIRONMENTS) {
             const expected = snapshotRetention(env);
             expect(snapshots, env).to.contain(`${env} = { daily = ${expected.dailyDays}, monthly = ${expected.monthlyDays ?? 0} }`);

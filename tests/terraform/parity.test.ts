@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { runWith, shippedStack, SHIPPED_STACKS } from "../support/stacks";
 import type { ProgramRun } from "../../tools/lib/mock-runtime";
-import { loadTerraform, TerraformTree } from "./helpers/terraform";
+import { hclText, loadTerraform, TerraformTree } from "./helpers/terraform";
 import { COMPONENT_MODULES, TERRAFORM_MODULE_OVERRIDES, TERRAFORM_TYPES } from "./helpers/type-map";
 import { alarmSpecs, kvAlarmSpecs } from "../../components/monitoring";
 import type { MonitoringSettings } from "../../components/config";
@@ -139,7 +139,7 @@ describe("resource parity: every Pulumi resource type has its Terraform counterp
         }
         // Without replicas neither form watches replication lag (the kv_alarms filter and kvAlarmSpecs agree).
         expect(kvAlarmSpecs({ replicationGroupId: "g", memberClusterIds: ["g-001"], replicas: 0 }).map((s) => s.metricName)).to.not.include("ReplicationLag");
-        expect(String(monitoring?.locals.get("kv_alarms"))).to.contain('if pair[1] != "replication-lag" || var.kv_replicas > 0');
+        expect(hclText(monitoring?.locals.get("kv_alarms"))).to.contain('if pair[1] != "replication-lag" || var.kv_replicas > 0');
     });
 
     it("the Vault provider is explicit in the root every environment applies, without a token", async () => {

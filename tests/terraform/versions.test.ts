@@ -264,7 +264,8 @@ describe("workflows install the Terraform and Node versions the project requires
 
     it("catches a Node older than the engines allow", function () {
         expect(workflowVersionProblems("pull-request.yml test", 18, [nodeRequirement()])).to.have.lengthOf(1);
-        expect(workflowVersionProblems("pull-request.yml test", "20.x", [nodeRequirement()])).to.deep.equal([]);
+        expect(workflowVersionProblems("pull-request.yml test", "20.x", [nodeRequirement()]), "20.x may be older than engines' 20.19").to.have.lengthOf(1);
+        expect(workflowVersionProblems("pull-request.yml test", "20.19", [nodeRequirement()])).to.deep.equal([]);
         expect(npmAdmits(">=20", parseVersion("22.1.0"))).to.equal(true);
         expect(npmAdmits("^20", parseVersion("22.1.0"))).to.equal(false);
     });

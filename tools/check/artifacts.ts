@@ -39,12 +39,12 @@ export function stackArtifacts(run: Pick<ProgramRun, "resources">): StackArtifac
         if (carrier) {
             for (const key of carrier.base64) {
                 if (typeof p[key] === "string") {
-                    artifacts.bootScripts.push({ source: source(resource), text: Buffer.from(p[key] as string, "base64").toString("utf8") });
+                    artifacts.bootScripts.push({ source: source(resource), text: Buffer.from(p[key], "base64").toString("utf8") });
                 }
             }
             for (const key of carrier.plain) {
                 if (typeof p[key] === "string") {
-                    artifacts.bootScripts.push({ source: source(resource), text: p[key] as string });
+                    artifacts.bootScripts.push({ source: source(resource), text: p[key] });
                 }
             }
         } else if (resource.type === "aws:amp/ruleGroupNamespace:RuleGroupNamespace" && typeof p.data === "string") {

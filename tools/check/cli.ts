@@ -55,4 +55,10 @@ async function main(argv: string[]): Promise<number> {
     return failed ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code));
+main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+        console.error(error);
+        process.exit(2);
+    },
+);

@@ -78,7 +78,7 @@ export function toInputs(body: HclBody, shape: ShapeConstraints, nestedShape: (q
         const nestedName = name ? shape.properties[name].nested : undefined;
         const nested = nestedName ? nestedShape(nestedName) : undefined;
         if (nested && Array.isArray(value) && value.every(isBody)) {
-            assign(key, value.map((block) => toInputs(block as HclBody, nested, nestedShape)));
+            assign(key, value.map((block) => toInputs(block, nested, nestedShape)));
         } else {
             assign(key, literal(value));
         }
