@@ -173,10 +173,12 @@ describe("estimate: the shipped stacks", () => {
         }
     });
 
-    it("staging meets its $300-a-month target with the schedule, the key-value layer included; the stores' schedules save money in dev and staging", async () => {
-        const staging = await estimateOf("staging");
-        expect(staging.lines.some((l) => l.sku.startsWith("elasticache:")), "the key-value layer is priced").to.equal(true);
-        expect(staging.totals.withScheduleMonthlyUsd).to.be.at.most(300);
+    it("dev meets $100 and staging $300 a month with the schedule, the key-value layer included; the stores' schedules save money in dev and staging", async () => {
+        for (const [stack, target] of [["dev", 100], ["staging", 300]] as const) {
+            const estimate = await estimateOf(stack);
+            expect(estimate.lines.some((l) => l.sku.startsWith("elasticache:")), `${stack}: the key-value layer is priced`).to.equal(true);
+            expect(estimate.totals.withScheduleMonthlyUsd, `${stack} with its schedule`).to.be.at.most(target);
+        }
         for (const stack of ["dev", "staging"] as const) {
             const e = await estimateOf(stack);
             const stores = new Set(e.storeSchedules.map((s) => s.resourceUrn));

@@ -14,7 +14,10 @@ vpc_cidr = "10.10.0.0/16"
 # Sized for development (README "Off-hours and sizing"): Graviton burstable class, 20 GB (RDS's gp3 minimum).
 db_instance_class       = "db.t4g.small"
 db_allocated_storage_gb = 20
-# The database stops off hours (06:45-20:15 UTC Mon-Fri runs): backups and maintenance inside those hours.
+# Dev works a 10-hour weekday (08:00-18:00 UTC): the API nodes run only then and the stores
+# from 07:45 to 18:15; backups and maintenance inside those hours.
+scale_up_cron         = "0 8 * * 1-5"
+scale_down_cron       = "0 18 * * *"
 db_backup_window      = "12:00-12:30"
 db_maintenance_window = "wed:12:30-wed:13:00"
 tags = {
