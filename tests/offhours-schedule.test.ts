@@ -74,8 +74,9 @@ describe("OffHoursSchedule: the stores follow the API group's schedule outside p
         }
         expect(stop.props.target.arn).to.equal("arn:aws:scheduler:::aws-sdk:rds:stopDBInstance");
         expect(start.props.target.arn).to.equal("arn:aws:scheduler:::aws-sdk:rds:startDBInstance");
-        expect(stop.props.scheduleExpression).to.equal("cron(15 20 ? * * *)");
-        expect(start.props.scheduleExpression).to.equal("cron(45 6 ? * MON,TUE,WED,THU,FRI *)");
+        // Pulumi.dev.yaml: the API nodes run 08:00-18:00 on weekdays; the database 15 minutes longer each side.
+        expect(stop.props.scheduleExpression).to.equal("cron(15 18 ? * * *)");
+        expect(start.props.scheduleExpression).to.equal("cron(45 7 ? * MON,TUE,WED,THU,FRI *)");
     });
 
     it("the role is assumable by Scheduler of this account only and may stop/start exactly that database", async () => {
@@ -188,9 +189,9 @@ describe("OffHoursSchedule: the stores follow the API group's schedule outside p
         const stop = schedulerExpressionToCron(onlyResource(run, SCHEDULE, "db-stop").props.scheduleExpression);
         const start = schedulerExpressionToCron(onlyResource(run, SCHEDULE, "db-start").props.scheduleExpression);
         const week = weeklyRun([{ recurrence: stop, capacity: 0 }, { recurrence: start, capacity: 1 }], 1);
-        // Monday to Friday 06:45-20:15 = 5 x 13.5 h running; Saturday and Sunday stopped throughout.
-        expect(week.runningHoursPerWeek).to.equal(67.5);
-        // The longest stop is Friday 20:15 to Monday 06:45 (58.5 h), far below RDS's 7 days, so RDS
+        // Monday to Friday 07:45-18:15 = 5 x 10.5 h running; Saturday and Sunday stopped throughout.
+        expect(week.runningHoursPerWeek).to.equal(52.5);
+        // The longest stop is Friday 18:15 to Monday 07:45 (61.5 h), far below RDS's 7 days, so RDS
         // never restarts it in a normal week; when it does (start schedule disabled for a holiday),
         // the daily stop stops it again within 24 h.
         expect(longestGapHours(start)).to.equal(72);
@@ -205,12 +206,13 @@ describe("OffHoursSchedule: the stores follow the API group's schedule outside p
 
     it("refuses database windows that fall into the stopped hours, under summer and winter time, or overlap", async () => {
         const refused = await runWith({ stack: "dev", overrides: { dbBackupWindow: "03:00-04:00", dbMaintenanceWindow: "sun:04:30-sun:05:30" } });
-        expect(refused.error?.message).to.contain("memory-spine:dbBackupWindow = \"03:00-04:00\": falls outside the hours the database runs on some day (e.g. the database runs 06:45-20:15 UTC): RDS takes no automated backup of a stopped instance");
+        expect(refused.error?.message).to.contain("memory-spine:dbBackupWindow = \"03:00-04:00\": falls outside the hours the database runs on some day (e.g. the database runs 07:45-18:15 UTC): RDS takes no automated backup of a stopped instance");
         expect(refused.error?.message).to.contain("memory-spine:dbMaintenanceWindow = \"sun:04:30-sun:05:30\": falls outside the hours the database runs");
         expect(refused.resources).to.deep.equal([]);
-        // Europe/Berlin: the stores run 06:45-20:15 local, 05:45-19:15 UTC in winter but 04:45-18:15 UTC in summer.
+        // Europe/Berlin with the default day: the stores run 06:45-20:15 local, 05:45-19:15 UTC in
+        // winter but 04:45-18:15 UTC in summer.
         expect(utcOffsets("Europe/Berlin")).to.deep.equal([60, 120]);
-        const berlin = { scheduleTimeZone: "Europe/Berlin", dbMaintenanceWindow: "wed:12:30-wed:13:00" };
+        const berlin = { scheduleTimeZone: "Europe/Berlin", scaleUpCron: "0 7 * * 1-5", scaleDownCron: "0 20 * * *", dbMaintenanceWindow: "wed:12:30-wed:13:00" };
         expect((await runWith({ stack: "dev", overrides: { ...berlin, dbBackupWindow: "05:50-06:20" } })).error).to.equal(undefined);
         const summer = await runWith({ stack: "dev", overrides: { ...berlin, dbBackupWindow: "18:30-19:00" } });
         expect(summer.error?.message).to.contain("memory-spine:dbBackupWindow = \"18:30-19:00\": falls outside the hours the database runs on some day (e.g. the database runs 04:45-18:15 UTC at UTC+2)");

@@ -150,7 +150,7 @@ describe("estimate: the shipped stacks", () => {
     it("shows the stopped hours of every scheduled store: dev's database, staging's Qdrant node; prod none", async () => {
         const dev = await estimateOf("dev");
         expect(dev.storeSchedules.map((s) => [s.resourceType, s.resourceName, s.runningHoursPerWeek, s.stoppedHoursPerWeek])).to.deep.equal([
-            ["aws:rds/instance:Instance", "memspine-dev-pgvector-db", 67.5, 100.5],
+            ["aws:rds/instance:Instance", "memspine-dev-pgvector-db", 52.5, 115.5],
         ]);
         const staging = await estimateOf("staging");
         expect(staging.storeSchedules.map((s) => [s.resourceType, s.stoppedHoursPerWeek])).to.deep.equal(

@@ -53,6 +53,8 @@ run "dev" {
     tags                  = { Environment = "dev", Team = "platform-engineering", CostCenter = "engineering" }
     vector_store_endpoint = "memspine-dev-pgvector.abcdefghij.us-east-1.rds.amazonaws.com:5432"
     database_secret_arn   = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0123"
+    scale_down_cron       = "0 18 * * *"
+    scale_up_cron         = "0 8 * * 1-5"
   }
 
   assert {

@@ -26,6 +26,8 @@ run "dev" {
   command = plan
   variables {
     environment         = "dev"
+    scale_down_cron     = "0 18 * * *"
+    scale_up_cron       = "0 8 * * 1-5"
     database_identifier = "memspine-dev-pgvector"
     database_arn        = "arn:aws:rds:us-east-1:123456789012:db:memspine-dev-pgvector"
     tags                = { Environment = "dev", Team = "platform-engineering", CostCenter = "engineering" }
@@ -35,7 +37,7 @@ run "dev" {
     error_message = "dev stops and starts the database, nothing else"
   }
   assert {
-    condition     = jsondecode(aws_scheduler_schedule.this["db-stop"].target[0].input) == { DbInstanceIdentifier = "memspine-dev-pgvector" } && aws_scheduler_schedule.this["db-stop"].schedule_expression == "cron(15 20 ? * * *)" && aws_scheduler_schedule.this["db-start"].schedule_expression == "cron(45 6 ? * MON,TUE,WED,THU,FRI *)"
+    condition     = jsondecode(aws_scheduler_schedule.this["db-stop"].target[0].input) == { DbInstanceIdentifier = "memspine-dev-pgvector" } && aws_scheduler_schedule.this["db-stop"].schedule_expression == "cron(15 18 ? * * *)" && aws_scheduler_schedule.this["db-start"].schedule_expression == "cron(45 7 ? * MON,TUE,WED,THU,FRI *)"
     error_message = "the database schedule"
   }
   assert {
