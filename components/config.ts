@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isIpv4Cidr, isCanonicalIpv4Cidr, cidrPrefixLength } from "./cidr";
 import { checkDatabaseWindows, checkOffHours, OffHoursSettings } from "./offhours-config";
 import { QDRANT_NODE_COUNTS, isQdrantNodeCount } from "./qdrant-topology";
+import { ENVIRONMENT_DEFAULT_KEYS, EnvironmentDefaultKey, environmentDefault, isEnvironmentDefaultKey } from "./environment-defaults";
 
 /** The project's config namespace, i.e. the `memory-spine:` prefix of every stack key. */
 export const CONFIG_NAMESPACE = "memory-spine";
@@ -116,7 +117,8 @@ export interface StackConfig {
 /**
  * Defaults of the optional keys. Pulumi.yaml declares the same defaults for the CLI
  * (tests/config.test.ts holds the two equal); the program applies them too so that it
- * behaves the same when run without the project file, e.g. under mocks.
+ * behaves the same when run without the project file, e.g. under mocks. Keys whose default
+ * depends on the environment are not here but in environment-defaults.json.
  */
 export const CONFIG_DEFAULTS = {
     instanceCount: 2,
@@ -139,12 +141,10 @@ export const CONFIG_DEFAULTS = {
     scaleDownCron: "0 20 * * *",
     scaleUpCron: "0 7 * * 1-5",
     scheduleTimeZone: "UTC",
-    offHoursStores: true,
     offHoursStoreMarginMinutes: 15,
     qdrantVersion: "v1.15.0",
     qdrantInstanceType: "r6i.large",
     qdrantVolumeSizeGb: 100,
-    qdrantNodeCount: 1,
     dbInstanceClass: "db.t3.large",
     dbAllocatedStorageGb: 100,
     postgresVersion: "16",
@@ -166,10 +166,6 @@ export const CONFIG_DEFAULTS = {
     enableGrafana: false,
     monthlyBudgetUsd: 0,
     budgetEmails: [] as string[],
-    // The key-value layer's defaults are staging's size, like instanceCount/instanceType;
-    // dev and prod set theirs in their stack files (Pulumi.<env>.yaml, terraform.tfvars).
-    kvNodeType: "cache.t4g.small",
-    kvReplicas: 1,
     kvShards: 1,
     kvEngineVersion: "8.2",
 } as const;
@@ -180,7 +176,10 @@ export const SECRET_KEYS = ["openaiApiKey", "openaiOrgId"] as const;
 const REQUIRED_KEYS = ["environment", "vaultAddress"] as const;
 
 /** Every key the program reads; anything else under `memory-spine:` is a typo. */
-export const KNOWN_KEYS: readonly string[] = [...REQUIRED_KEYS, ...Object.keys(CONFIG_DEFAULTS)];
+export const KNOWN_KEYS: readonly string[] = [...REQUIRED_KEYS, ...Object.keys(CONFIG_DEFAULTS), ...ENVIRONMENT_DEFAULT_KEYS];
+
+/** A key that falls back to a default when absent: the same for every stack, or the environment's. */
+type DefaultedKey = keyof typeof CONFIG_DEFAULTS | EnvironmentDefaultKey;
 
 /** Raw config as the Pulumi engine hands it over: key (without namespace) to string. */
 export type RawConfig = Readonly<Record<string, string | undefined>>;
@@ -226,8 +225,14 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string> =
         const hidden = (SECRET_KEYS as readonly string[]).includes(key) && raw[key] !== undefined;
         problems.push({ key, value: hidden ? "(hidden)" : raw[key], allowed });
     };
-    const text = (key: keyof typeof CONFIG_DEFAULTS): string => {
+    const environment = raw.environment?.trim();
+    const env: Environment = isOneOf(environment, ENVIRONMENTS) ? environment : "dev";
+    const text = (key: DefaultedKey): string => {
         const value = raw[key];
+        if (isEnvironmentDefaultKey(key)) {
+            // An unknown environment is reported below; dev's default stands in until then.
+            return value === undefined ? environmentDefault(key, env) : value.trim();
+        }
         const fallback = CONFIG_DEFAULTS[key];
         // A list or map default reads as the JSON a stack file would hold, never "[object Object]".
         return value === undefined ? (typeof fallback === "object" ? JSON.stringify(fallback) : String(fallback)) : value.trim();
@@ -239,11 +244,9 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string> =
         }
     }
 
-    const environment = raw.environment?.trim();
     if (!isOneOf(environment, ENVIRONMENTS)) {
         problem("environment", `${environment === undefined ? "required; " : ""}must be one of ${ENVIRONMENTS.join(", ")}`);
     }
-    const env: Environment = isOneOf(environment, ENVIRONMENTS) ? environment : "dev";
 
     const instanceCount = parseInteger(text("instanceCount"));
     if (instanceCount === undefined || instanceCount < 1) {
@@ -418,7 +421,7 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string> =
     };
 }
 
-type TextOf = (key: keyof typeof CONFIG_DEFAULTS) => string;
+type TextOf = (key: DefaultedKey) => string;
 type Report = (key: string, allowed: string) => void;
 
 function checkVectorStore(text: TextOf, problem: Report): VectorStoreSettings {

@@ -51,7 +51,7 @@ export function checkOffHours(
     if (stopStores === undefined) {
         problem("offHoursStores", "must be true or false");
     } else if (stopStores && environment === "prod") {
-        problem("offHoursStores", "prod never stops its stores: set it to false in the prod stack (memory-spine:offHoursStores: false)");
+        problem("offHoursStores", "prod never stops its stores: leave it out of the prod stack (prod's default is false) or set it to false");
     }
     const { min, max } = OFF_HOURS_MARGIN_RANGE;
     if (marginMinutes === undefined || marginMinutes < min || marginMinutes > max) {

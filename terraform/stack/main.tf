@@ -44,7 +44,7 @@ module "vector_store" {
   qdrant_version          = var.qdrant_version
   qdrant_instance_type    = var.qdrant_instance_type
   qdrant_volume_size_gb   = var.qdrant_volume_size_gb
-  qdrant_node_count       = var.qdrant_node_count
+  qdrant_node_count       = local.qdrant_node_count
   data_kms_key_arn        = var.environment == "prod" ? module.data_key[0].key_arn : ""
   db_instance_class       = var.db_instance_class
   db_allocated_storage_gb = var.db_allocated_storage_gb
@@ -63,8 +63,8 @@ module "kv_store" {
   vpc_id                 = module.networking.vpc_id
   private_subnet_ids     = module.networking.private_subnet_ids
   node_security_group_id = module.memory_spine.node_security_group_id
-  kv_node_type           = var.kv_node_type
-  kv_replicas            = var.kv_replicas
+  kv_node_type           = local.kv_node_type
+  kv_replicas            = local.kv_replicas
   kv_shards              = var.kv_shards
   kv_engine_version      = var.kv_engine_version
   auth_token             = module.secrets.kv_auth_token
@@ -107,7 +107,7 @@ module "memory_spine" {
 # Outside prod the stores follow the API group's off-hours schedule (off_hours_stores).
 module "offhours_schedule" {
   source = "../modules/offhours-schedule"
-  count  = var.off_hours_stores && var.environment != "prod" ? 1 : 0
+  count  = local.off_hours_stores && var.environment != "prod" ? 1 : 0
 
   environment         = var.environment
   scale_down_cron     = var.scale_down_cron
@@ -148,7 +148,7 @@ module "monitoring" {
   qdrant_instance_ids      = module.vector_store.qdrant_instance_ids
   kv_replication_group_id  = module.kv_store.replication_group_id
   kv_member_cluster_ids    = module.kv_store.member_cluster_ids
-  kv_replicas              = var.kv_replicas
+  kv_replicas              = local.kv_replicas
   alert_emails             = var.alert_emails
   pager_endpoint           = var.pager_endpoint
   alarm_server_error_count = var.alarm_server_error_count

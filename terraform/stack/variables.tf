@@ -255,13 +255,15 @@ variable "schedule_time_zone" {
 }
 
 variable "off_hours_stores" {
-  description = "Outside prod, stop the vector store (RDS instance, Qdrant instances) after the API nodes scale down and start it before they scale up (EventBridge Scheduler). Must be false in prod, which never stops."
+  description = "Outside prod, stop the vector store (RDS instance, Qdrant instances) after the API nodes scale down and start it before they scale up (EventBridge Scheduler). Must be false in prod, which never stops. Default per environment (components/environment-defaults.json): dev true, staging true, prod false."
   type        = bool
-  default     = true
+  default     = null
 
+  # null = the environment's default (terraform/stack/environment-defaults.tf). Terraform 1.11
+  # evaluates both operands of || and &&, so every null guard below is a conditional.
   validation {
-    condition     = !(var.off_hours_stores && var.environment == "prod")
-    error_message = "off_hours_stores: prod never stops its stores: set it to false in the prod tfvars."
+    condition     = var.off_hours_stores == null ? true : !(var.off_hours_stores && var.environment == "prod")
+    error_message = "off_hours_stores: prod never stops its stores: leave it out of the prod tfvars (prod's default is false) or set it to false."
   }
 }
 
@@ -310,12 +312,12 @@ variable "qdrant_volume_size_gb" {
 }
 
 variable "qdrant_node_count" {
-  description = "Qdrant nodes, 1 or an odd number from 3 to 9; more than 1 runs Qdrant's distributed mode, one node per private subnet and zone, behind an internal Network Load Balancer."
+  description = "Qdrant nodes, 1 or an odd number from 3 to 9; more than 1 runs Qdrant's distributed mode, one node per private subnet and zone, behind an internal Network Load Balancer. Default per environment (components/environment-defaults.json): dev 1, staging 1, prod 3."
   type        = number
-  default     = 1
+  default     = null
 
   validation {
-    condition     = contains([1, 3, 5, 7, 9], var.qdrant_node_count)
+    condition     = var.qdrant_node_count == null ? true : contains([1, 3, 5, 7, 9], var.qdrant_node_count)
     error_message = "qdrant_node_count must be 1, 3, 5, 7 or 9 (1 = a single node; Qdrant's consensus needs a majority, so a cluster has an odd number of nodes and 2 would survive no loss)."
   }
 }
@@ -544,28 +546,28 @@ variable "budget_emails" {
 }
 
 variable "kv_node_type" {
-  description = "ElastiCache node type of the Valkey key-value layer (cache.<family>.<size>, e.g. cache.t4g.micro, cache.r7g.large)."
+  description = "ElastiCache node type of the Valkey key-value layer (cache.<family>.<size>). Default per environment (components/environment-defaults.json): dev cache.t4g.micro, staging cache.t4g.small, prod cache.r7g.large."
   type        = string
-  default     = "cache.t4g.small"
+  default     = null
 
   validation {
-    condition     = contains(["t3", "t4g", "m5", "m6g", "m7g", "r5", "r6g", "r7g", "c7gn"], try(regex("^cache\\.([a-z0-9]+)\\.(micro|small|medium|large|[0-9]*xlarge)$", var.kv_node_type)[0], ""))
+    condition     = var.kv_node_type == null ? true : contains(["t3", "t4g", "m5", "m6g", "m7g", "r5", "r6g", "r7g", "c7gn"], try(regex("^cache\\.([a-z0-9]+)\\.(micro|small|medium|large|[0-9]*xlarge)$", var.kv_node_type)[0], ""))
     error_message = "kv_node_type must be an ElastiCache node type cache.<family>.<size> of a family t3, t4g, m5, m6g, m7g, r5, r6g, r7g, c7gn, e.g. cache.r7g.large."
   }
 }
 
 variable "kv_replicas" {
-  description = "Read replicas per shard of the key-value layer (0 to 5; at least 1 in prod, where Multi-AZ fails over to one)."
+  description = "Read replicas per shard of the key-value layer (0 to 5; at least 1 in prod, where Multi-AZ fails over to one). Default per environment (components/environment-defaults.json): dev 0, staging 1, prod 2."
   type        = number
-  default     = 1
+  default     = null
 
   validation {
-    condition     = floor(var.kv_replicas) == var.kv_replicas && var.kv_replicas >= 0 && var.kv_replicas <= 5
+    condition     = var.kv_replicas == null ? true : (floor(var.kv_replicas) == var.kv_replicas && var.kv_replicas >= 0 && var.kv_replicas <= 5)
     error_message = "kv_replicas must be a whole number of replicas per shard from 0 to 5."
   }
 
   validation {
-    condition     = var.environment != "prod" || var.kv_replicas >= 1
+    condition     = var.kv_replicas == null ? true : (var.environment != "prod" || var.kv_replicas >= 1)
     error_message = "kv_replicas must be at least 1 in prod: prod must survive the loss of a cache node (Multi-AZ with automatic failover)."
   }
 }

@@ -30,6 +30,5 @@ alarm_server_error_count = 50
 alarm_latency_ms         = 2000
 alarm_cpu_percent        = 90
 alarm_db_connections     = 50
-# Key-value layer (ElastiCache Valkey): node type and replicas per shard, one shard.
-kv_node_type = "cache.t4g.micro"
-kv_replicas  = 0
+# Sizes of the key-value layer (kv_node_type, kv_replicas) and the Qdrant cluster, and off_hours_stores,
+# are dev's defaults (components/environment-defaults.json); set a variable here to override one.

@@ -14,9 +14,6 @@ allowed_cidr_blocks = [
 vpc_cidr                = "10.30.0.0/16"
 availability_zone_count = 3
 domain_name             = "memory-spine.chaozcode.com"
-qdrant_node_count       = 3 # Qdrant cluster: one node per zone, survives a lost node or zone
-# Prod never stops: its stores run around the clock (the off-hours schedule is non-prod only).
-off_hours_stores = false
 tags = {
   Environment = "prod"
   Team        = "platform-engineering"
@@ -31,6 +28,6 @@ alarm_server_error_count = 5
 alarm_latency_ms         = 500
 alarm_cpu_percent        = 75
 enable_grafana           = true
-# Key-value layer (ElastiCache Valkey): node type and replicas per shard, one shard.
-kv_node_type = "cache.r7g.large"
-kv_replicas  = 2
+# Prod's defaults (components/environment-defaults.json) need no variable here: a Qdrant cluster of 3
+# (one node per zone, survives a lost node or zone), cache.r7g.large with 2 replicas per shard, and
+# stores that never stop (off_hours_stores false). Set a variable here to override one.

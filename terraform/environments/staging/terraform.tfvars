@@ -26,6 +26,5 @@ alert_emails = [
 ]
 alarm_server_error_count = 20
 alarm_latency_ms         = 1500
-# Key-value layer (ElastiCache Valkey): node type and replicas per shard, one shard.
-kv_node_type = "cache.t4g.small"
-kv_replicas  = 1
+# Sizes of the key-value layer (kv_node_type, kv_replicas) and the Qdrant cluster, and off_hours_stores,
+# are staging's defaults (components/environment-defaults.json); set a variable here to override one.
