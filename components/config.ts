@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isIpv4Cidr, isCanonicalIpv4Cidr, cidrPrefixLength } from "./cidr";
 import { checkDatabaseWindows, checkOffHours, OffHoursSettings } from "./offhours-config";
 import { QDRANT_NODE_COUNTS, isQdrantNodeCount } from "./qdrant-topology";
-import { ENVIRONMENT_DEFAULT_KEYS, EnvironmentDefaultKey, environmentDefault, isEnvironmentDefaultKey } from "./environment-defaults";
+import { ENVIRONMENT_DEFAULT_KEYS, EnvironmentDefaultKey, environmentDefault, isEnvironmentDefaultKey } from "./per-environment-defaults";
 
 /** The project's config namespace, i.e. the `memory-spine:` prefix of every stack key. */
 export const CONFIG_NAMESPACE = "memory-spine";

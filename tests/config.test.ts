@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { CONFIG_DEFAULTS, ConfigError, KNOWN_KEYS, RawConfig, validateConfig } from "../components/config";
+import { ENVIRONMENT_DEFAULTS, isEnvironmentDefaultKey } from "../components/per-environment-defaults";
 import { runWith } from "./support/stacks";
 
 const VALID: RawConfig = {
@@ -51,6 +52,11 @@ describe("config validation", () => {
             expect(declaration.description, key).to.be.a("string").with.length.greaterThan(10);
             if (key in CONFIG_DEFAULTS) {
                 expect(declaration.default, key).to.deep.equal(CONFIG_DEFAULTS[key as keyof typeof CONFIG_DEFAULTS]);
+            } else if (isEnvironmentDefaultKey(key)) {
+                // The CLI knows one default per key: the program applies the environment's, the description names it.
+                const perEnv = ENVIRONMENT_DEFAULTS[key];
+                expect(declaration.default, `${key} has a per-environment default, so none in Pulumi.yaml`).to.equal(undefined);
+                expect(declaration.description, key).to.contain(`Default per environment (components/environment-defaults.json): dev ${perEnv.dev}, staging ${perEnv.staging}, prod ${perEnv.prod}.`);
             } else {
                 expect(declaration.default, `${key} is required`).to.equal(undefined);
             }

@@ -89,6 +89,7 @@ describe("terraform parity: Qdrant cluster, backups and keys", function () {
             expect(snapshots, env).to.contain(`${env} = { daily = ${expected.dailyDays}, monthly = ${expected.monthlyDays ?? 0} }`);
         }
         expect(tree.root.moduleCalls.get("monitoring")?.qdrant_instance_ids).to.equal("${module.vector_store.qdrant_instance_ids}");
-        expect(tree.root.moduleCalls.get("vector_store")?.qdrant_node_count).to.equal("${var.qdrant_node_count}");
+        // The count the stack sets, or the environment's default (tests/terraform/environment-defaults.test.ts).
+        expect(tree.root.moduleCalls.get("vector_store")?.qdrant_node_count).to.equal("${local.qdrant_node_count}");
     });
 });

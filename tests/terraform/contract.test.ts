@@ -2,6 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "@cdktf/hcl2json";
+import { isEnvironmentDefaultKey } from "../../components/per-environment-defaults";
 import { projectConfig, snakeCase, stackAsTfvars, terraformDescription, terraformType } from "./helpers/contract";
 import {
     ENVIRONMENTS,
@@ -56,6 +57,9 @@ describe("terraform: the stack contract matches the Pulumi project", function ()
                 expect(typeOf(variable), `${name} type`).to.equal(terraformType(declaration));
                 if ("default" in declaration) {
                     expect(variable.default, `${name} default`).to.deep.equal(declaration.default);
+                } else if (isEnvironmentDefaultKey(key)) {
+                    // null = the environment's default, resolved by terraform/stack/environment-defaults.tf.
+                    expect(variable.default, `${name} defaults to null (the environment's default)`).to.equal(null);
                 } else {
                     expect("default" in variable, `${name} is required, as in Pulumi.yaml`).to.equal(false);
                 }
@@ -174,12 +178,19 @@ describe("terraform: the stack contract matches the Pulumi project", function ()
     it("passes every contract variable of the root on to some module", function () {
         const env = tree.root;
         const passed = new Set<string>();
-        for (const call of env.moduleCalls.values()) {
-            for (const text of stringsIn(call)) {
+        const collect = (value: HclValue | undefined): void => {
+            for (const text of stringsIn(value)) {
                 for (const m of text.matchAll(/var\.([a-z_]+)/g)) {
                     passed.add(m[1]);
                 }
+                // A local passed on carries the variables it is computed from (the per-environment defaults).
+                for (const m of text.matchAll(/local\.([a-z_]+)/g)) {
+                    collect(env.locals.get(m[1]));
+                }
             }
+        };
+        for (const call of env.moduleCalls.values()) {
+            collect(call);
         }
         const providerOnly = ["aws_region", "vault_address", "tags"];
         for (const name of env.variables.keys()) {

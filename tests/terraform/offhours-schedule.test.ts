@@ -19,7 +19,8 @@ describe("terraform: the stores' off-hours schedule (modules/offhours-schedule)"
 
     it("the root calls it outside prod only, with the API group's crons and the vector store's database and instances", function () {
         const call = tree.root.moduleCalls.get("offhours_schedule") as HclBody;
-        expect(call.count).to.equal('${var.off_hours_stores && var.environment != "prod" ? 1 : 0}');
+        // local.off_hours_stores: the stack's value, or the environment's default (false in prod).
+        expect(call.count).to.equal('${local.off_hours_stores && var.environment != "prod" ? 1 : 0}');
         expect(call).to.include({
             scale_down_cron: "${var.scale_down_cron}",
             scale_up_cron: "${var.scale_up_cron}",

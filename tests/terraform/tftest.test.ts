@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "@cdktf/hcl2json";
 import { policyBudgetUsd } from "../../components/budget";
-import { stackAsTfvars } from "./helpers/contract";
+import { ENVIRONMENT_DEFAULTS, isEnvironmentDefaultKey } from "../../components/per-environment-defaults";
+import { projectConfig, snakeCase, stackAsTfvars } from "./helpers/contract";
 import { ENVIRONMENTS, Environment, HclBody, HclValue, REPO_ROOT, TerraformTree, firstBlock, isHclBody, loadTerraform } from "./helpers/terraform";
 import { MODULES_DIR } from "./helpers/terraform-cli";
 
@@ -38,7 +39,12 @@ function rootValue(tree: TerraformTree, env: Environment, name: string): HclValu
         const configured = (tfvars[name] as number | undefined) ?? 0;
         return configured > 0 ? configured : policyBudgetUsd(env);
     }
-    return name in tfvars ? tfvars[name] : tree.root.variables.get(name)?.default;
+    if (name in tfvars) {
+        return tfvars[name];
+    }
+    // A key with a per-environment default: the root resolves null to the environment's value.
+    const key = Object.keys(projectConfig()).find((k) => snakeCase(k) === name);
+    return key !== undefined && isEnvironmentDefaultKey(key) ? ENVIRONMENT_DEFAULTS[key][env] : tree.root.variables.get(name)?.default;
 }
 
 describe("terraform test files: each environment's run uses that environment's values", function () {
@@ -92,6 +98,8 @@ describe("terraform test files: each environment's run uses that environment's v
         expect(rootValue(tree, "dev", "vector_store_engine")).to.equal("pgvector");
         expect(rootValue(tree, "staging", "monthly_budget_usd")).to.equal(policyBudgetUsd("staging"));
         expect(rootValue(tree, "dev", "availability_zone_count"), "a default of the root").to.equal(2);
+        expect(rootValue(tree, "prod", "kv_node_type"), "a per-environment default").to.equal("cache.r7g.large");
+        expect(rootValue(tree, "dev", "kv_replicas"), "a per-environment default").to.equal(0);
     });
 
     it("every test file configures the real AWS provider so that it needs no credentials and never looks anything up", function () {

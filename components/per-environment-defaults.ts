@@ -6,7 +6,8 @@
  * the Terraform root (terraform/stack/environment-defaults.tf, jsondecode of the same file).
  * Pulumi.yaml declares these keys without a `default:` (the CLI knows only one default per key) and
  * names the per-environment values in their descriptions; an explicit stack value always wins and
- * is validated like any other.
+ * is validated like any other. (This module is not named environment-defaults.ts: Node would
+ * resolve `./environment-defaults` to the .json file before the .ts one.)
  */
 import * as path from "path";
 import type { Environment } from "./config";
