@@ -158,6 +158,10 @@ describe("terraform: the stack contract matches the Pulumi project", function ()
                 if ("default" in variable && "default" in declaration) {
                     expect(variable.default, `${module.dir}: ${name} default`).to.deep.equal(declaration.default);
                 }
+                if (key !== undefined && isEnvironmentDefaultKey(key)) {
+                    // The root passes the stack's value or the environment's; a module default would be environment-blind.
+                    expect("default" in variable, `${module.dir}: ${name} has a per-environment default, so the module requires it`).to.equal(false);
+                }
                 expect(variable.sensitive === true, `${module.dir}: ${name} sensitive`).to.equal(declaration.secret === true);
             }
         }

@@ -31,7 +31,6 @@ variable "node_security_group_id" {
 variable "kv_node_type" {
   description = "ElastiCache node type of the Valkey key-value layer (cache.<family>.<size>, e.g. cache.t4g.micro, cache.r7g.large)."
   type        = string
-  default     = "cache.t4g.small"
 
   validation {
     condition     = contains(["t3", "t4g", "m5", "m6g", "m7g", "r5", "r6g", "r7g", "c7gn"], try(regex("^cache\\.([a-z0-9]+)\\.(micro|small|medium|large|[0-9]*xlarge)$", var.kv_node_type)[0], ""))
@@ -42,7 +41,6 @@ variable "kv_node_type" {
 variable "kv_replicas" {
   description = "Read replicas per shard of the key-value layer (0 to 5; at least 1 in prod, where Multi-AZ fails over to one)."
   type        = number
-  default     = 1
 
   validation {
     condition     = floor(var.kv_replicas) == var.kv_replicas && var.kv_replicas >= 0 && var.kv_replicas <= 5

@@ -59,7 +59,6 @@ variable "kv_member_cluster_ids" {
 variable "kv_replicas" {
   description = "Replicas per shard of the key-value layer: replication lag is watched only when there are replicas."
   type        = number
-  default     = 1
 }
 
 variable "alert_emails" {

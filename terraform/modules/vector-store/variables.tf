@@ -159,7 +159,6 @@ variable "ubuntu_ami_release" {
 variable "qdrant_node_count" {
   description = "Qdrant nodes, 1 or an odd number from 3 to 9; more than 1 runs Qdrant's distributed mode, one node per private subnet and zone, behind an internal Network Load Balancer."
   type        = number
-  default     = 1
 
   validation {
     condition     = contains([1, 3, 5, 7, 9], var.qdrant_node_count)

@@ -55,6 +55,8 @@ variables {
   private_subnet_ids     = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"]
   node_security_group_id = "sg-0123456789abcdef0"
   auth_token             = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ01"
+  kv_node_type           = "cache.t4g.small"
+  kv_replicas            = 1
 }
 ${run("dev", { environment: "dev", kv_node_type: "cache.t4g.micro", kv_replicas: 0 }, [
         [`${rg}.engine == "valkey" && ${rg}.engine_version == "8.2" && ${rg}.node_type == "cache.t4g.micro" && ${rg}.num_cache_clusters == 1`, "dev size"],

@@ -21,6 +21,9 @@ variables {
   private_subnet_ids     = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"]
   node_security_group_id = "sg-0123456789abcdef0"
   auth_token             = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ01"
+  # staging's size (components/environment-defaults.json); dev and prod set theirs
+  kv_node_type = "cache.t4g.small"
+  kv_replicas  = 1
 }
 
 run "dev" {

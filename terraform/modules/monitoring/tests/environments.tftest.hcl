@@ -41,6 +41,7 @@ variables {
   autoscaling_group_name   = "memspine"
   node_role_name           = "memspine-node"
   qdrant_instance_ids      = ["i-0123456789abcdef0"]
+  kv_replicas              = 1 # staging's default (components/environment-defaults.json); dev and prod set theirs
 }
 
 run "dev" {

@@ -44,6 +44,7 @@ variables {
   private_subnet_ids     = ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"]
   node_security_group_id = "sg-0123456789abcdef0"
   qdrant_api_key         = "offline-test-api-key-0123456789abcdef0123456789"
+  qdrant_node_count      = 1 # dev's and staging's default (components/environment-defaults.json); prod sets 3
 }
 
 run "dev" {
