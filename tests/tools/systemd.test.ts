@@ -94,6 +94,7 @@ describe("runner: systemd-analyze verify on the units a boot script writes", fun
     });
 
     it("names a unit the script enables but never writes", async function () {
+        requireTool(this, SYSTEMD_ANALYZE.command, debianPackage(SYSTEMD_ANALYZE.debianPackage));
         const script = bootScript(GOOD_SERVICE).replace("demo-tick.timer\n", "demo-tick.timer demo-missing.service\n");
         expect((await verifyBootUnits(script)).unprovided).to.deep.equal(["demo-missing.service"]);
     });
