@@ -173,6 +173,14 @@ describe("estimate: the shipped stacks", () => {
         }
     });
 
+    it("prices the Qdrant cluster's private hosted zone in prod ($0.50 a month), and no zone where there is no cluster", async () => {
+        const zones = (e: Awaited<ReturnType<typeof estimateOf>>) => e.lines.filter((l) => l.sku === "route53:hosted-zone");
+        const prod = zones(await estimateOf("prod"));
+        expect(prod.map((l) => [l.type, l.monthlyUsd.desired, l.monthlyUsd.withSchedule])).to.deep.equal([["aws:route53/zone:Zone", 0.5, 0.5]]);
+        expect(prod[0]?.name).to.match(/qdrant/);
+        expect(zones(await estimateOf("staging"))).to.deep.equal([]);
+    });
+
     it("dev meets $100 and staging $300 a month with the schedule, the key-value layer included; the stores' schedules save money in dev and staging", async () => {
         for (const [stack, target] of [["dev", 100], ["staging", 300]] as const) {
             const estimate = await estimateOf(stack);

@@ -1,5 +1,6 @@
 /**
- * Resources with a fixed monthly price that are not compute or storage: KMS keys, CloudWatch alarms
+ * Resources with a fixed monthly price that are not compute or storage: KMS keys, Route 53 hosted
+ * zones, CloudWatch alarms
  * and dashboards, Secrets Manager secrets (including the one RDS creates for a managed master
  * password), public IPv4 addresses (Elastic IPs, internet-facing balancer nodes), Managed Grafana
  * users, and EventBridge Scheduler invocations beyond the free tier.
@@ -13,6 +14,7 @@ import { schedulerInvocationsPerMonth, SCHEDULER_SCHEDULE } from "./store-schedu
 
 export const FIXED_PRICE_TYPES = {
     kmsKey: "aws:kms/key:Key",
+    hostedZone: "aws:route53/zone:Zone",
     metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
     compositeAlarm: "aws:cloudwatch/compositeAlarm:CompositeAlarm",
     dashboard: "aws:cloudwatch/dashboard:Dashboard",
@@ -63,6 +65,9 @@ export function estimateFixedPrices(sink: EstimateSink, resources: readonly Stac
         switch (r.type) {
             case FIXED_PRICE_TYPES.kmsKey:
                 sink.line(r, "KMS customer managed key", "kms:key", "month", prices.kmsKeyMonthly, 1, 1);
+                break;
+            case FIXED_PRICE_TYPES.hostedZone:
+                sink.line(r, "Route 53 hosted zone", "route53:hosted-zone", "month", prices.route53HostedZoneMonthly, 1, 1);
                 break;
             case FIXED_PRICE_TYPES.metricAlarm: {
                 const { metrics, highResolution } = alarmMetrics(r);

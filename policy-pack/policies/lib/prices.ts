@@ -35,6 +35,8 @@ export interface PriceData {
     publicIpv4Hourly: PriceEntry;
     /** A customer managed KMS key, $/month. */
     kmsKeyMonthly: PriceEntry;
+    /** A Route 53 hosted zone (public or private), $/month. */
+    route53HostedZoneMonthly: PriceEntry;
     /** CloudWatch, $/month: per alarm metric by resolution, per composite alarm, per dashboard. */
     cloudwatchMonthly: { standardAlarmMetric: PriceEntry; highResolutionAlarmMetric: PriceEntry; compositeAlarm: PriceEntry; dashboard: PriceEntry };
     secretsManagerSecretMonthly: PriceEntry;
@@ -98,6 +100,7 @@ export function validatePriceData(data: PriceData): string[] {
     checkEntry(data, "natGatewayHourly", data.natGatewayHourly, errors);
     checkEntry(data, "publicIpv4Hourly", data.publicIpv4Hourly, errors);
     checkEntry(data, "kmsKeyMonthly", data.kmsKeyMonthly, errors);
+    checkEntry(data, "route53HostedZoneMonthly", data.route53HostedZoneMonthly, errors);
     for (const key of ["standardAlarmMetric", "highResolutionAlarmMetric", "compositeAlarm", "dashboard"] as const) {
         checkEntry(data, `cloudwatchMonthly.${key}`, data.cloudwatchMonthly?.[key], errors);
     }
