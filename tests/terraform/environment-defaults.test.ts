@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ENVIRONMENT_DEFAULTS, ENVIRONMENT_DEFAULT_KEYS, ENVIRONMENT_DEFAULTS_FILE } from "../../components/per-environment-defaults";
-import { TERRAFORM } from "../../tools/check/terraform";
+import { TERRAFORM, offlineTerraformEnv } from "../../tools/check/terraform";
 import { requireTool } from "../support/tools";
 import { snakeCase } from "./helpers/contract";
 import { ENVIRONMENTS, REPO_ROOT, ROOT_MODULE_DIR, TerraformTree, loadTerraform, stringsIn } from "./helpers/terraform";
@@ -41,7 +41,6 @@ function rootCopy(dir: string): string {
     const variables = fs.readFileSync(path.join(ROOT_MODULE_DIR, "variables.tf"), "utf8");
     fs.writeFileSync(path.join(stack, "variables.tf"), ["environment", ...NAMES].map((name) => variableBlock(variables, name)).join("\n"));
     fs.writeFileSync(path.join(stack, "outputs.tf"), `output "resolved" {\n  value = { ${NAMES.map((n) => `${n} = local.${n}`).join(", ")} }\n}\n`);
-    fs.writeFileSync(path.join(dir, "empty.tfrc"), "");
     return stack;
 }
 
@@ -50,7 +49,7 @@ function terraform(cwd: string, args: string[]): { code: number; output: string 
         cwd,
         encoding: "utf8",
         // No provider and no backend: nothing to download; the proxies point nowhere all the same.
-        env: { PATH: process.env.PATH ?? "", HOME: path.dirname(path.dirname(cwd)), TF_CLI_CONFIG_FILE: path.join(path.dirname(path.dirname(cwd)), "empty.tfrc"), TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", HTTPS_PROXY: "http://127.0.0.1:9", HTTP_PROXY: "http://127.0.0.1:9" },
+        env: offlineTerraformEnv(path.dirname(path.dirname(cwd))),
     });
     return { code: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
 }

@@ -23,11 +23,41 @@ export interface TemplateRequest {
     quoting?: typeof SHELL_QUOTED;
 }
 
-/** An environment in which terraform reads no user config and can reach nothing. */
+/** A loopback port nothing listens on: a request through it fails at once, locally. */
+export const CLOSED_PROXY = "http://127.0.0.1:9";
+
+/**
+ * The one environment every offline terraform command runs with (the artifact checks and the
+ * Terraform tests): only PATH from this process, `home` as HOME with an empty CLI configuration,
+ * every proxy pointing at a closed port, no version check, and AWS credentials that are never real.
+ * A command that tries to reach anything fails at once and names what it wanted.
+ */
+export function offlineTerraformEnv(home: string, extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
+    const rc = path.join(home, "offline.tfrc");
+    if (!fs.existsSync(rc)) {
+        fs.writeFileSync(rc, "");
+    }
+    return {
+        PATH: process.env.PATH ?? "",
+        HOME: home,
+        TF_CLI_CONFIG_FILE: rc,
+        TF_IN_AUTOMATION: "1",
+        CHECKPOINT_DISABLE: "1",
+        HTTPS_PROXY: CLOSED_PROXY,
+        HTTP_PROXY: CLOSED_PROXY,
+        https_proxy: CLOSED_PROXY,
+        http_proxy: CLOSED_PROXY,
+        NO_PROXY: "",
+        no_proxy: "",
+        AWS_ACCESS_KEY_ID: "offline-test",
+        AWS_SECRET_ACCESS_KEY: "offline-test",
+        AWS_EC2_METADATA_DISABLED: "true",
+        ...extra,
+    };
+}
+
 function offlineEnv(dir: string): NodeJS.ProcessEnv {
-    const rc = path.join(dir, "terraformrc");
-    fs.writeFileSync(rc, "");
-    return { ...process.env, TF_CLI_CONFIG_FILE: rc, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", HTTPS_PROXY: "http://127.0.0.1:9", HTTP_PROXY: "http://127.0.0.1:9", NO_COLOR: "1" };
+    return offlineTerraformEnv(dir, { NO_COLOR: "1" });
 }
 
 /** Files `terraform fmt` would rewrite under `dir`, with the diff (empty when formatted). */

@@ -13,18 +13,18 @@
  *   that they overlap with the rest of the suite. Everything lives in one temporary directory,
  *   removed (and the provider processes stopped) when the process exits.
  */
-import { execFile, execFileSync, spawn } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { hasCommand } from "../../support/shell";
+import { runTool } from "../../../tools/check/run";
+import { CLOSED_PROXY, offlineTerraformEnv } from "../../../tools/check/terraform";
 import { VERSIONED_CONSTRUCTS, VersionedConstruct, quotedName, referencePattern } from "./provider-constructs";
 import { TERRAFORM_ROOT } from "./terraform";
 import { Version, compareVersions, formatVersion, parseVersion } from "./version-constraints";
 
 export const MODULES_DIR = path.join(TERRAFORM_ROOT, "modules");
-/** The environment every terraform command runs with. */
-const CLOSED_PORT = "http://127.0.0.1:9";
 
 export interface OfflineTerraform {
     /** The directory holding registry.terraform.io/hashicorp/aws/<version>/<os_arch>. */
@@ -115,40 +115,10 @@ export interface CommandResult {
     seconds: number;
 }
 
-function runTerraform(cwd: string, args: string[], home: string, extraEnv: Record<string, string>): Promise<CommandResult> {
+async function runTerraform(cwd: string, args: string[], home: string, extraEnv: Record<string, string>): Promise<CommandResult> {
     const started = Date.now();
-    return new Promise((resolve) => {
-        execFile(
-            "terraform",
-            args,
-            {
-                cwd,
-                maxBuffer: 64 * 1024 * 1024,
-                env: {
-                    PATH: process.env.PATH ?? "",
-                    HOME: home,
-                    TF_CLI_CONFIG_FILE: path.join(home, "empty.tfrc"),
-                    TF_IN_AUTOMATION: "1",
-                    CHECKPOINT_DISABLE: "1",
-                    HTTPS_PROXY: CLOSED_PORT,
-                    HTTP_PROXY: CLOSED_PORT,
-                    https_proxy: CLOSED_PORT,
-                    http_proxy: CLOSED_PORT,
-                    NO_PROXY: "",
-                    no_proxy: "",
-                    // The AWS SDK may read these; they must never be real.
-                    AWS_ACCESS_KEY_ID: "offline-test",
-                    AWS_SECRET_ACCESS_KEY: "offline-test",
-                    AWS_EC2_METADATA_DISABLED: "true",
-                    ...extraEnv,
-                },
-            },
-            (error, stdout, stderr) => {
-                const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-                resolve({ code, stdout: String(stdout), stderr: String(stderr), seconds: (Date.now() - started) / 1000 });
-            },
-        );
-    });
+    const result = await runTool("terraform", args, { cwd, env: offlineTerraformEnv(home, extraEnv) });
+    return { ...result, seconds: (Date.now() - started) / 1000 };
 }
 
 /**
@@ -185,7 +155,7 @@ function startProvider(binary: string, root: string, index: number): Promise<str
     const child = spawn(binary, ["-debug"], {
         stdio: ["ignore", fd, "ignore"],
         // A clean environment: no CA bundle, no credentials, no proxy exceptions.
-        env: { PATH: process.env.PATH ?? "", HOME: root, HTTPS_PROXY: CLOSED_PORT, HTTP_PROXY: CLOSED_PORT, AWS_EC2_METADATA_DISABLED: "true" },
+        env: { PATH: process.env.PATH ?? "", HOME: root, HTTPS_PROXY: CLOSED_PROXY, HTTP_PROXY: CLOSED_PROXY, AWS_EC2_METADATA_DISABLED: "true" },
     });
     fs.closeSync(fd);
     child.unref();
@@ -222,7 +192,6 @@ function getWorkspace(offline: OfflineTerraform): Workspace {
     }
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "memory-spine-terraform-"));
     process.on("exit", () => fs.rmSync(root, { recursive: true, force: true }));
-    fs.writeFileSync(path.join(root, "empty.tfrc"), "");
     const workers = Math.max(2, os.cpus().length);
 
     const pluginDir = (async (): Promise<ProviderMode> => {
