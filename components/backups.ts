@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { Environment } from "./config";
+import { customerManagedKey } from "./kms-key";
 import { resourceName, resourceTags, Tags } from "./tags";
 import { BACKUP_RETENTION, BACKUP_SCHEDULES, BackupRetention, FAILED_BACKUP_JOB_STATES } from "./backup-retention";
 
@@ -61,20 +62,14 @@ export class Backups extends pulumi.ComponentResource {
         const base = resourceName(args.environment, "backup");
         const tags = (n: string) => resourceTags(args.tags, n);
         const isProd = args.environment === "prod";
-        const account = aws.getCallerIdentityOutput({}, parent).accountId;
         const partition = aws.getPartitionOutput({}, parent).partition;
 
-        const key = new aws.kms.Key(base, {
+        const key = customerManagedKey({ key: base, alias: `${base}-alias` }, {
             description: `Memory Spine ${args.environment} backup vault`,
-            enableKeyRotation: true,
-            deletionWindowInDays: 30,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [{ Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${account}:root` }, Action: "kms:*", Resource: "*" }],
-            }),
+            alias: `alias/${base}`,
+            grants: [],
             tags: tags(base),
         }, { parent: this, protect: isProd });
-        new aws.kms.Alias(`${base}-alias`, { name: `alias/${base}`, targetKeyId: key.keyId }, parent);
 
         const vault = new aws.backup.Vault(base, {
             name: base,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { Environment } from "./config";
+import { customerManagedKey } from "./kms-key";
 import { resourceName, resourceTags, Tags } from "./tags";
 
 export interface DataKeyArgs {
@@ -30,34 +31,28 @@ export class DataKey extends pulumi.ComponentResource {
         // cannot create their encrypted root volumes and every launch fails.
         const autoScalingRole = pulumi.interpolate`arn:${partition}:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
 
-        const key = new aws.kms.Key(base, {
+        const key = customerManagedKey({ key: base, alias: `${base}-alias` }, {
             description: `Memory Spine ${args.environment} data at rest (EBS, RDS, Qdrant snapshots)`,
-            enableKeyRotation: true,
-            deletionWindowInDays: 30,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
-                    {
-                        Sid: "AutoScalingUsesKeyForVolumes",
-                        Effect: "Allow",
-                        Principal: { AWS: autoScalingRole },
-                        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-                        Resource: "*",
-                    },
-                    {
-                        Sid: "AutoScalingGrantsForVolumes",
-                        Effect: "Allow",
-                        Principal: { AWS: autoScalingRole },
-                        Action: "kms:CreateGrant",
-                        Resource: "*",
-                        Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
-                    },
-                ],
-            }),
+            alias: `alias/${base}`,
+            grants: [
+                {
+                    Sid: "AutoScalingUsesKeyForVolumes",
+                    Effect: "Allow",
+                    Principal: { AWS: autoScalingRole },
+                    Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                    Resource: "*",
+                },
+                {
+                    Sid: "AutoScalingGrantsForVolumes",
+                    Effect: "Allow",
+                    Principal: { AWS: autoScalingRole },
+                    Action: "kms:CreateGrant",
+                    Resource: "*",
+                    Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+                },
+            ],
             tags: resourceTags(args.tags, base),
         }, { parent: this, protect: args.environment === "prod" });
-        new aws.kms.Alias(`${base}-alias`, { name: `alias/${base}`, targetKeyId: key.keyId }, parent);
 
         this.keyArn = key.arn;
         this.registerOutputs({ keyArn: this.keyArn });

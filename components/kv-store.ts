@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import type { Environment, KvSettings } from "./config";
 import { KV_PORT, kvMemberClusterIds, kvReplicationGroupId } from "./kv-metrics";
+import { customerManagedKey } from "./kms-key";
 import { resourceName, resourceTags, Tags } from "./tags";
 
 /** How each environment runs the key-value layer; the size (node type, replicas, shards) is config. */
@@ -139,16 +140,12 @@ export class KeyValueStore extends pulumi.ComponentResource {
 
         // Prod encrypts with its own customer managed key (rotation on); elsewhere the AWS managed key.
         const kmsKey = posture.protect
-            ? new aws.kms.Key(`${base}-key`, {
+            ? customerManagedKey({ key: `${base}-key`, alias: `${base}-key-alias` }, {
                 description: `Memory Spine ${env} key-value layer (ElastiCache at rest and snapshots)`,
-                enableKeyRotation: true,
-                deletionWindowInDays: 30,
+                alias: `alias/${base}`,
                 tags: tags(`${base}-key`),
             }, { parent: this, protect: true })
             : undefined;
-        if (kmsKey) {
-            new aws.kms.Alias(`${base}-key-alias`, { name: `alias/${base}`, targetKeyId: kmsKey.keyId }, parent);
-        }
 
         const { replicas, shards } = args.settings;
         const group = new aws.elasticache.ReplicationGroup(base, {

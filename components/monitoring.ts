@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment, MonitoringSettings, VectorStoreEngine } from "./config";
+import { customerManagedKey } from "./kms-key";
 import { resourceName, resourceTags, Tags } from "./tags";
 import { dashboardBody } from "./dashboard";
 import { BUDGET_METRIC, BUDGET_NOTIFICATIONS, budgetLimitUsd, budgetTagFilters } from "./budget";
@@ -197,27 +198,19 @@ export class Monitoring extends pulumi.ComponentResource {
         const partition = aws.getPartitionOutput({}, parent).partition;
         const region = aws.getRegionOutput({}, parent).region;
 
-        const key = new aws.kms.Key(`${base}-alerts-key`, {
+        const key = customerManagedKey({ key: `${base}-alerts-key`, alias: `${base}-alerts-alias` }, {
             description: `Memory Spine ${env} alarm topic`,
-            enableKeyRotation: true,
-            deletionWindowInDays: 30,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
-                    {
-                        Sid: "AlertingServicesPublish",
-                        Effect: "Allow",
-                        Principal: { Service: [...PUBLISHING_SERVICES] },
-                        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-                        Resource: "*",
-                        Condition: { StringEquals: { "aws:SourceAccount": account } },
-                    },
-                ],
-            }),
+            alias: `alias/${base}-alerts`,
+            grants: [{
+                Sid: "AlertingServicesPublish",
+                Effect: "Allow",
+                Principal: { Service: [...PUBLISHING_SERVICES] },
+                Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                Resource: "*",
+                Condition: { StringEquals: { "aws:SourceAccount": account } },
+            }],
             tags: tags(`${base}-alerts`),
         }, parent);
-        new aws.kms.Alias(`${base}-alerts-alias`, { name: `alias/${base}-alerts`, targetKeyId: key.keyId }, parent);
 
         const topic = new aws.sns.Topic(`${base}-alerts`, {
             name: `${base}-alerts`,
