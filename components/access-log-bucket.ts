@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { Environment } from "./config";
-import { resourceName, resourceTags, Tags } from "./tags";
+import { denyInsecureTransport, privateBucket } from "./private-bucket";
+import { resourceName, Tags } from "./tags";
 
 export interface AccessLogBucketArgs {
     environment: Environment;
@@ -28,34 +29,8 @@ export class AccessLogBucket extends pulumi.ComponentResource {
         const parent = { parent: this };
         const bucketName = resourceName(args.environment, "alb-logs");
 
-        const bucket = new aws.s3.Bucket(bucketName, {
-            bucketPrefix: `${bucketName}-`,
-            forceDestroy: args.environment !== "prod",
-            tags: resourceTags(args.tags, bucketName),
-        }, parent);
-
-        new aws.s3.BucketOwnershipControls(`${bucketName}-ownership`, {
-            bucket: bucket.id,
-            rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, parent);
-
-        new aws.s3.BucketPublicAccessBlock(`${bucketName}-public-access`, {
-            bucket: bucket.id,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, parent);
-
-        new aws.s3.BucketServerSideEncryptionConfiguration(`${bucketName}-sse`, {
-            bucket: bucket.id,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }],
-        }, parent);
-
-        new aws.s3.BucketVersioning(`${bucketName}-versioning`, {
-            bucket: bucket.id,
-            versioningConfiguration: { status: "Enabled" },
-        }, parent);
+        const isProd = args.environment === "prod";
+        const { bucket } = privateBucket(bucketName, { isProd, protect: false, tags: args.tags }, this);
 
         new aws.s3.BucketLifecycleConfiguration(`${bucketName}-lifecycle`, {
             bucket: bucket.id,
@@ -92,14 +67,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
                         Action: "s3:PutObject",
                         Resource: `${bucketArn}/${args.prefix}/AWSLogs/${accountId}/*`,
                     },
-                    {
-                        Sid: "DenyInsecureTransport",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: "s3:*",
-                        Resource: [bucketArn, `${bucketArn}/*`],
-                        Condition: { Bool: { "aws:SecureTransport": "false" } },
-                    },
+                    denyInsecureTransport(bucketArn, `${bucketArn}/*`),
                 ],
             }));
 

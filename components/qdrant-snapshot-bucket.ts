@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { Environment } from "./config";
-import { resourceName, resourceTags, Tags } from "./tags";
+import { denyInsecureTransport, privateBucket } from "./private-bucket";
+import { resourceName, Tags } from "./tags";
 import { snapshotRetention } from "./backup-retention";
 
 export interface QdrantSnapshotBucketArgs {
@@ -30,26 +31,7 @@ export class QdrantSnapshotBucket extends pulumi.ComponentResource {
         const retention = snapshotRetention(args.environment);
         const isProd = args.environment === "prod";
 
-        const bucket = new aws.s3.Bucket(base, {
-            bucketPrefix: `${base}-`,
-            forceDestroy: !isProd,
-            tags: resourceTags(args.tags, base),
-        }, { parent: this, protect: isProd });
-        new aws.s3.BucketOwnershipControls(`${base}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
-        new aws.s3.BucketPublicAccessBlock(`${base}-public-access`, {
-            bucket: bucket.id,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, parent);
-        new aws.s3.BucketServerSideEncryptionConfiguration(`${base}-sse`, {
-            bucket: bucket.id,
-            rules: [args.kmsKeyArn
-                ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }
-                : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }],
-        }, parent);
-        const versioning = new aws.s3.BucketVersioning(`${base}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, parent);
+        const { bucket, versioning } = privateBucket(base, { isProd, protect: isProd, kmsKeyArn: args.kmsKeyArn, tags: args.tags }, this);
 
         const rule = (id: string, prefix: string, days: number) => ({
             id,
@@ -70,14 +52,7 @@ export class QdrantSnapshotBucket extends pulumi.ComponentResource {
             bucket: bucket.id,
             policy: pulumi.jsonStringify({
                 Version: "2012-10-17",
-                Statement: [{
-                    Sid: "DenyInsecureTransport",
-                    Effect: "Deny",
-                    Principal: "*",
-                    Action: "s3:*",
-                    Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-                    Condition: { Bool: { "aws:SecureTransport": "false" } },
-                }],
+                Statement: [denyInsecureTransport(bucket.arn, pulumi.interpolate`${bucket.arn}/*`)],
             }),
         }, parent);
 
