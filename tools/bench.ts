@@ -12,7 +12,7 @@ import { loadPolicyPackConfig, startPolicyPack, PolicyPackClient } from "./analy
 import { PROJECT_DIR, runProgram } from "./lib/mock-runtime";
 import { projectName } from "./lib/stack-config";
 import { configurePack, policyConfigFor } from "./plan/plan";
-import { measureStartup, precompile, startupVariants, STARTUP_TARGET_RATIO } from "./startup/bench";
+import { measureStartup, median, precompile, startupVariants, STARTUP_TARGET_RATIO } from "./startup/bench";
 
 const ROOT = path.resolve(__dirname, "..");
 const STACKS = ["dev", "staging", "prod"];
@@ -36,11 +36,6 @@ function timed(args: string[]): Timed {
         throw new Error(`${args.join(" ")} exited ${run.status}: ${run.stderr}`);
     }
     return { ms, stdout: run.stdout };
-}
-
-function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** Analyses per second: all of the stack's Analyze calls in flight together, then AnalyzeStack. */
