@@ -3,7 +3,7 @@
  * two-core machine), with stdin, and returning the exit code and both streams instead of
  * throwing, so that a check can quote what the tool said.
  */
-import { spawn } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -49,4 +49,21 @@ export async function withTempDir<T>(prefix: string, use: (dir: string) => Promi
 /** The non-empty lines of a tool's output, for findings. */
 export function outputLines(...texts: string[]): string[] {
     return texts.flatMap((t) => t.split("\n")).map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
+}
+
+const onPath = new Map<string, boolean>();
+
+/** Whether a command is on PATH, asked once per process (tests skip, or fail under CI=true, without it). */
+export function hasCommand(command: string): boolean {
+    let found = onPath.get(command);
+    if (found === undefined) {
+        try {
+            execFileSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" });
+            found = true;
+        } catch {
+            found = false;
+        }
+        onPath.set(command, found);
+    }
+    return found;
 }

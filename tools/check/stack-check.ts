@@ -10,7 +10,7 @@ import type { ProgramRun } from "../lib/mock-runtime";
 import { AMTOOL, checkAmpAlertManagerDefinition } from "./amtool";
 import { stackArtifacts } from "./artifacts";
 import { PROMTOOL, checkPrometheusRules } from "./promtool";
-import { runTool } from "./run";
+import { hasCommand } from "./run";
 import { bashSyntax, shellcheck, SHELLCHECK } from "./shell";
 import { SYSTEMD_ANALYZE, verifyBootUnits } from "./systemd";
 import { identifyRendering, scriptBody, snakeCase, terraformTwinPath } from "./template-twins";
@@ -58,18 +58,6 @@ export interface StackCheckReport {
     missingTools: ToolName[];
 }
 
-const availability = new Map<ToolName, Promise<boolean>>();
-
-/** Whether the tool is on PATH, asked once per process. */
-function available(tool: ToolName): Promise<boolean> {
-    let found = availability.get(tool);
-    if (!found) {
-        found = runTool("sh", ["-c", `command -v ${TOOL_COMMANDS[tool].command}`]).then((r) => r.code === 0);
-        availability.set(tool, found);
-    }
-    return found;
-}
-
 /** The first line that differs, with its neighbours, for a readable failure. */
 export function firstDifference(expected: string, actual: string): string[] {
     const a = expected.split("\n");
@@ -90,8 +78,7 @@ interface Rendered {
 
 export async function checkStack(run: Pick<ProgramRun, "stack" | "resources" | "config">): Promise<StackCheckReport> {
     const tools = Object.keys(TOOL_COMMANDS) as ToolName[];
-    const present = new Set<ToolName>();
-    await Promise.all(tools.map(async (t) => (await available(t)) && present.add(t)));
+    const present = new Set(tools.filter((t) => hasCommand(TOOL_COMMANDS[t].command)));
     const report: StackCheckReport = { stack: run.stack, checked: [], twins: [], unprovidedUnits: [], unitsVerified: [], missingTools: tools.filter((t) => !present.has(t)) };
 
     const artifacts = stackArtifacts(run);
