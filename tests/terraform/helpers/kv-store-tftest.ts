@@ -6,13 +6,7 @@
  *   npx ts-node --transpile-only -e 'process.stdout.write(require("./tests/terraform/helpers/kv-store-tftest").kvStoreTestFile())'
  */
 import { KV_POSTURE } from "../../../components/kv-store";
-import { stackAsTfvars } from "./contract";
-
-/** An environment's tags (its stack file's, which its terraform.tfvars repeats) as an HCL object. */
-function tagsOf(env: "dev" | "staging" | "prod"): string {
-    const tags = stackAsTfvars(env).tags as Record<string, string>;
-    return `{ ${Object.entries(tags).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(", ")} }`;
-}
+import { OFFLINE_AWS_PROVIDER, tagsOf } from "./tftest-text";
 
 /** Plan-mode runs: every environment's posture, cluster mode, and each validation that must refuse. */
 export function kvStoreTestFile(): string {
@@ -40,15 +34,7 @@ ${Object.entries(variables).map(([k, v]) => `    ${k} = ${JSON.stringify(v)}`).j
 `;
     const rg = "aws_elasticache_replication_group.kv";
     return `
-provider "aws" {
-  region                      = "us-east-1"
-  access_key                  = "AKIAIOSFODNN7EXAMPLE"
-  secret_key                  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-}
+${OFFLINE_AWS_PROVIDER}
 
 variables {
   vpc_id                 = "vpc-0123456789abcdef0"
