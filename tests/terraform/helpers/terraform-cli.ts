@@ -17,9 +17,8 @@ import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { hasCommand } from "../../support/shell";
-import { runTool } from "../../../tools/check/run";
-import { CLOSED_PROXY, offlineTerraformEnv } from "../../../tools/check/terraform";
+import { hasCommand, runTool } from "../../../tools/check/run";
+import { CLOSED_PROXY, TERRAFORM, offlineTerraformEnv } from "../../../tools/check/terraform";
 import { VERSIONED_CONSTRUCTS, VersionedConstruct, quotedName, referencePattern } from "./provider-constructs";
 import { TERRAFORM_ROOT } from "./terraform";
 import { Version, compareVersions, formatVersion, parseVersion } from "./version-constraints";
@@ -35,8 +34,8 @@ export interface OfflineTerraform {
 
 /** What is missing for the offline Terraform tests, or undefined when everything is there. */
 export function offlineTerraformMissing(): string | undefined {
-    if (!hasCommand("terraform")) {
-        return "terraform is not on PATH (install Terraform >= 1.11: https://developer.hashicorp.com/terraform/install)";
+    if (!hasCommand(TERRAFORM.command)) {
+        return `${TERRAFORM.command} is not on PATH (${TERRAFORM.install})`;
     }
     if (!findOfflineTerraform()) {
         return (
