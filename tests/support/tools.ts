@@ -1,4 +1,6 @@
-import { hasCommand } from "./shell";
+import { hasCommand } from "../../tools/check/run";
+
+export { debianPackage } from "../../tools/check/run";
 
 /**
  * The one way a test says it needs a tool that is not an npm package.
@@ -23,9 +25,4 @@ export function skipOrFail(test: Mocha.Context, reason: string): never {
         test.test.title += ` [skipped: ${reason}]`;
     }
     return test.skip();
-}
-
-/** The install hint for a Debian package, as every skip message words it. */
-export function debianPackage(name: string): string {
-    return `apt-get install ${name}`;
 }

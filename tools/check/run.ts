@@ -67,3 +67,8 @@ export function hasCommand(command: string): boolean {
     }
     return found;
 }
+
+/** The install hint for a Debian package, as every skip message and report words it. */
+export function debianPackage(name: string): string {
+    return `apt-get install ${name}`;
+}

@@ -10,7 +10,7 @@ import type { ProgramRun } from "../lib/mock-runtime";
 import { AMTOOL, checkAmpAlertManagerDefinition } from "./amtool";
 import { stackArtifacts } from "./artifacts";
 import { PROMTOOL, checkPrometheusRules } from "./promtool";
-import { hasCommand } from "./run";
+import { debianPackage, hasCommand } from "./run";
 import { bashSyntax, shellcheck, SHELLCHECK } from "./shell";
 import { SYSTEMD_ANALYZE, verifyBootUnits } from "./systemd";
 import { identifyRendering, scriptBody, snakeCase, terraformTwinPath } from "./template-twins";
@@ -24,10 +24,10 @@ export type ToolName = "bash -n" | "shellcheck" | "systemd-analyze verify" | "pr
 /** The command each check needs, and how to get it. */
 export const TOOL_COMMANDS: Readonly<Record<ToolName, { command: string; install: string }>> = {
     "bash -n": { command: "bash", install: "bash" },
-    shellcheck: { command: SHELLCHECK.command, install: `apt-get install ${SHELLCHECK.debianPackage}` },
-    "systemd-analyze verify": { command: SYSTEMD_ANALYZE.command, install: `apt-get install ${SYSTEMD_ANALYZE.debianPackage}` },
-    "promtool check rules": { command: PROMTOOL.command, install: `apt-get install ${PROMTOOL.debianPackage}` },
-    "amtool check-config": { command: AMTOOL.command, install: `apt-get install ${AMTOOL.debianPackage}` },
+    shellcheck: { command: SHELLCHECK.command, install: debianPackage(SHELLCHECK.debianPackage) },
+    "systemd-analyze verify": { command: SYSTEMD_ANALYZE.command, install: debianPackage(SYSTEMD_ANALYZE.debianPackage) },
+    "promtool check rules": { command: PROMTOOL.command, install: debianPackage(PROMTOOL.debianPackage) },
+    "amtool check-config": { command: AMTOOL.command, install: debianPackage(AMTOOL.debianPackage) },
     "terraform templatefile": { command: TERRAFORM.command, install: TERRAFORM.install },
 };
 

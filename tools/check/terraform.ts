@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { outputLines, runTool, withTempDir } from "./run";
 
-export const TERRAFORM = { command: "terraform", install: "HashiCorp's terraform >= 1.11 on PATH (https://developer.hashicorp.com/terraform/install)" } as const;
+export const TERRAFORM = { command: "terraform", install: "install HashiCorp's Terraform >= 1.11: https://developer.hashicorp.com/terraform/install" } as const;
 
 /**
  * The modules' quoting of every boot-script value, `format("'%s'", replace(value, "'", "'\\''"))`
